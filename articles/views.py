@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView, ListView
+
+from articles.facets import Selection, facets_for
+from articles.models import Article, ArticleQuerySet, Tag
+
+
+class ArticleListView(ListView):
+    """Published articles, newest first, narrowed by the reader's selection of facets.
+
+    Taxonomy pages (tag, country, area) are this list with a fixed starting selection.
+    """
+
+    template_name = "articles/article_list.html"
+    context_object_name = "articles"
+    paginate_by = settings.ARTICLES_PER_PAGE
+
+    def get_selection(self) -> Selection:
+        return Selection.from_params(self.request.GET)
+
+    def get_queryset(self) -> ArticleQuerySet:
+        self.selection = self.get_selection()
+        return self.selection.apply(Article.objects.published()).for_cards()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["selection"] = self.selection
+        context["active_filters"] = self.selection.active_filters()
+        context["facets"] = facets_for(self.selection, self.object_list)
+        return context
+
+
+class TagDetailView(ArticleListView):
+    template_name = "articles/tag_detail.html"
+
+    def get_selection(self) -> Selection:
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return Selection(tags=(self.tag,))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # A tag used only by drafts or scheduled articles must not reveal itself.
+        if context["paginator"].count == 0:
+            raise Http404("No published articles carry this tag.")
+        context["tag"] = self.tag
+        return context
+
+
+class TagListView(ListView):
+    template_name = "articles/tag_list.html"
+    context_object_name = "tags"
+
+    def get_queryset(self):
+        return Tag.objects.in_use().order_by("name")
+
+
+class ArticleDetailView(DetailView):
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self) -> ArticleQuerySet:
+        return (
+            Article.objects.published()
+            .select_related("author")
+            .prefetch_related("tags", "countries", "cooperation_areas")
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["related_articles"] = (
+            Article.objects.published().for_cards().related_to(self.object)
+        )
+        return context

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+
+from articles.models import published_condition
+from countries.models import CooperationArea, Country
+
+
+class ArticleCountsAdmin(admin.ModelAdmin):
+    """Adds total and published article counts to the list, computed in the list's one query."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                article_total=Count("articles", distinct=True),
+                published_total=Count(
+                    "articles", filter=published_condition("articles__"), distinct=True
+                ),
+            )
+        )
+
+    @admin.display(description="Articles", ordering="article_total")
+    def article_count(self, obj) -> int:
+        return obj.article_total
+
+    @admin.display(description="Published", ordering="published_total")
+    def published_count(self, obj) -> int:
+        return obj.published_total
+
+
+@admin.register(Country)
+class CountryAdmin(ArticleCountsAdmin):
+    list_display = ("name", "code", "role", "capital", "article_count", "published_count")
+    list_filter = ("role",)
+    search_fields = ("name", "slug", "capital", "aliases")
+    prepopulated_fields = {"slug": ("name",)}
+    ordering = ("name",)
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "code", "role", "capital")}),
+        ("Profile", {"fields": ("summary", "body")}),
+        ("Recognition", {"fields": ("aliases",)}),
+    )
+
+
+@admin.register(CooperationArea)
+class CooperationAreaAdmin(ArticleCountsAdmin):
+    list_display = ("name", "position", "article_count", "published_count")
+    list_editable = ("position",)
+    search_fields = ("name", "slug", "keywords")
+    prepopulated_fields = {"slug": ("name",)}
+    ordering = ("position", "name")
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "position")}),
+        ("Description", {"fields": ("summary", "body")}),
+        ("Recognition", {"fields": ("keywords",)}),
+    )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CountriesConfig(AppConfig):
+    name = "countries"
+    verbose_name = "Countries and cooperation areas"

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Count
+from django.urls import reverse
+from django_countries.fields import CountryField
+
+
+def split_lines(text: str) -> list[str]:
+    """Editors keep aliases and keywords one per line; blank lines and stray spaces don't count."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class CountryQuerySet(models.QuerySet):
+    def with_article_counts(self) -> CountryQuerySet:
+        """Annotate `article_count`: published articles only, in the same query."""
+        from articles.models import published_condition
+
+        return self.annotate(
+            article_count=Count("articles", filter=published_condition("articles__"), distinct=True)
+        )
+
+    def featured_on_home(self) -> CountryQuerySet:
+        """The region the publication covers: the Central Asian states and Japan."""
+        return self.filter(role__in=[Country.Role.CENTRAL_ASIA, Country.Role.HOST])
+
+
+class Country(models.Model):
+    class Role(models.TextChoices):
+        CENTRAL_ASIA = "central_asia", "Central Asian state"
+        HOST = "host", "Host"
+        PARTNER = "partner", "Partner"
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(
+        max_length=100, unique=True, allow_unicode=True, help_text="Used in the page address."
+    )
+    code = CountryField(unique=True, help_text="ISO 3166-1 alpha-2 code, e.g. KZ.")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTNER)
+    capital = models.CharField(max_length=100, blank=True)
+    summary = models.CharField(
+        max_length=300, blank=True, help_text="One or two sentences shown on cards and lists."
+    )
+    body = models.TextField(blank=True, help_text="Profile in Markdown.")
+    aliases = models.TextField(
+        blank=True,
+        help_text=(
+            "One per line: other names, demonyms, capitals and major cities, former names and "
+            "spellings in other languages, used to recognise the country in text."
+        ),
+    )
+
+    objects = CountryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("countries:detail", kwargs={"slug": self.slug})
+
+    @property
+    def alias_list(self) -> list[str]:
+        return split_lines(self.aliases)
+
+
+class CooperationAreaQuerySet(models.QuerySet):
+    def with_article_counts(self) -> CooperationAreaQuerySet:
+        from articles.models import published_condition
+
+        return self.annotate(
+            article_count=Count("articles", filter=published_condition("articles__"), distinct=True)
+        )
+
+
+class CooperationArea(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(
+        max_length=100, unique=True, allow_unicode=True, help_text="Used in the page address."
+    )
+    summary = models.CharField(max_length=300, blank=True)
+    body = models.TextField(blank=True, help_text="Description in Markdown.")
+    keywords = models.TextField(
+        blank=True, help_text="One per line: phrases that signal this area in a text."
+    )
+    position = models.PositiveIntegerField(default=0, help_text="Lower numbers are listed first.")
+
+    objects = CooperationAreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = "cooperation area"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("areas:detail", kwargs={"slug": self.slug})
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return split_lines(self.keywords)
