@@ -260,6 +260,16 @@ class Article(models.Model):
         return "Summit staff"
 
     @property
+    def kicker_country(self) -> Country | None:
+        """The country to name above the headline: a Central Asian one when there is one.
+
+        Reads `countries` from the prefetch cache, so lists can call it per card for free.
+        """
+        countries = list(self.countries.all())
+        central_asian = [c for c in countries if c.role == Country.Role.CENTRAL_ASIA]
+        return (central_asian or countries or [None])[0]
+
+    @property
     def reading_minutes(self) -> int:
         return max(1, math.ceil(len(self.body.split()) / WORDS_PER_MINUTE))
 

@@ -1,0 +1,202 @@
+"""Server-side SVG bar chart of coverage (articles per month).
+
+The chart is plain inline SVG with no inline styles or scripts (the site runs
+a strict CSP), so all colours and sizes come from these CSS classes:
+
+``coverage-chart`` (the ``<svg>``; give it ``width: 100%``), ``chart-bar``
+(each bar), ``chart-baseline`` (the x-axis line), ``chart-axis`` (month
+labels), ``chart-year`` (the year under January and the first bar, in
+addition to ``chart-axis``) and ``chart-value`` (the busiest month's count).
+
+The SVG is a single image to assistive technology (``role="img"``); the page
+is expected to render the same series as a visually hidden table.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+# Fixed English names rather than calendar.month_name, which follows the
+# process locale and would make the markup depend on the server's LC_TIME.
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+# Geometry in viewBox units; the SVG scales to its container's width.
+WIDTH = 600
+HEIGHT = 160
+PAD_X = 8
+PLOT_TOP = 18  # room for the value label above the tallest bar
+BASELINE = 128
+MONTH_LABEL_Y = 143
+YEAR_LABEL_Y = 156
+BAR_FRACTION = 0.7  # of each month's slot; the rest is the gap
+# Below this slot width three-letter month names collide, so use initials.
+MIN_SLOT_FOR_SHORT_NAMES = 30
+
+# Distinct ids for every chart on a page, even identical ones.
+_ids = itertools.count(1)
+
+
+def month_series(
+    counts: Mapping[tuple[int, int], int], *, end: date, months: int = 12
+) -> list[tuple[date, int]]:
+    """The ``months`` calendar months ending with ``end``'s month, oldest first.
+
+    ``counts`` maps ``(year, month)`` to a count; months missing from it count
+    as 0. Each item is ``(first day of the month, count)``.
+    """
+    if months < 0:
+        raise ValueError("months must not be negative")
+    # Months since year 0 make stepping back across New Year plain arithmetic.
+    last = end.year * 12 + end.month - 1
+    series = []
+    for index in range(last - months + 1, last + 1):
+        year, month0 = divmod(index, 12)
+        series.append((date(year, month0 + 1, 1), counts.get((year, month0 + 1), 0)))
+    return series
+
+
+def _articles(n: int) -> str:
+    return f"{n} article" if n == 1 else f"{n} articles"
+
+
+def _month_year(day: date) -> str:
+    return f"{MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def _period(n: int) -> str:
+    return "the last month" if n == 1 else f"the last {n} months"
+
+
+def _busiest(series: Sequence[tuple[date, int]]) -> tuple[date, int]:
+    # On a tie the most recent month wins: it is the more relevant one to name.
+    return max(reversed(series), key=lambda item: item[1])
+
+
+def summarise(series: Sequence[tuple[date, int]]) -> str:
+    """One-sentence text summary of the series, as used for the chart's <desc>."""
+    total = sum(count for _, count in series)
+    if not series or total <= 0:
+        return f"No articles in {_period(len(series))}." if series else "No articles."
+    month, peak = _busiest(series)
+    return (
+        f"{_articles(total)} in {_period(len(series))}; "
+        f"the busiest month was {_month_year(month)} with {peak}."
+    )
+
+
+def _num(value: float) -> str:
+    return f"{round(value, 2):g}"
+
+
+def render_monthly_chart(series: Sequence[tuple[date, int]], *, title: str) -> SafeString:
+    """Return an accessible inline SVG bar chart of ``series``.
+
+    ``series`` is a sequence of ``(first day of month, count)`` as returned by
+    :func:`month_series`. Bar heights are proportional to the counts, the
+    busiest month's bar carries its value, and each bar has a ``<title>``
+    tooltip such as "March 2026: 4 articles".
+    """
+    uid = f"coverage-chart-{next(_ids)}"
+    title_id = f"{uid}-title"
+    desc_id = f"{uid}-desc"
+
+    n = len(series)
+    peak = max((count for _, count in series), default=0)
+    busiest = _busiest(series)[0] if peak > 0 else None
+    slot = (WIDTH - 2 * PAD_X) / n if n else 0
+    bar_width = slot * BAR_FRACTION
+    plot_height = BASELINE - PLOT_TOP
+    short_names = slot >= MIN_SLOT_FOR_SHORT_NAMES
+
+    parts: list[SafeString] = []
+    for i, (month, count) in enumerate(series):
+        height = plot_height * max(count, 0) / peak if peak > 0 else 0
+        x = PAD_X + i * slot + (slot - bar_width) / 2
+        centre = PAD_X + (i + 0.5) * slot
+        parts.append(
+            format_html(
+                '<rect class="chart-bar" x="{}" y="{}" width="{}" height="{}">'
+                "<title>{}: {}</title></rect>",
+                _num(x),
+                _num(BASELINE - height),
+                _num(bar_width),
+                _num(height),
+                _month_year(month),
+                _articles(count),
+            )
+        )
+        name = MONTH_NAMES[month.month - 1]
+        parts.append(
+            format_html(
+                '<text class="chart-axis" x="{}" y="{}" text-anchor="middle">{}</text>',
+                _num(centre),
+                MONTH_LABEL_Y,
+                name[:3] if short_names else name[0],
+            )
+        )
+        # The year under the first bar and each January keeps a chart that
+        # spans New Year readable without crowding every label.
+        if i == 0 or month.month == 1:
+            parts.append(
+                format_html(
+                    '<text class="chart-axis chart-year" x="{}" y="{}" text-anchor="middle">'
+                    "{}</text>",
+                    _num(centre),
+                    YEAR_LABEL_Y,
+                    month.year,
+                )
+            )
+        if month == busiest:
+            parts.append(
+                format_html(
+                    '<text class="chart-value" x="{}" y="{}" text-anchor="middle">{}</text>',
+                    _num(centre),
+                    _num(BASELINE - height - 4),
+                    count,
+                )
+            )
+
+    baseline = format_html(
+        '<line class="chart-baseline" x1="{}" y1="{}" x2="{}" y2="{}"/>',
+        PAD_X,
+        BASELINE,
+        WIDTH - PAD_X,
+        BASELINE,
+    )
+
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="coverage-chart" viewBox="0 0 {} {}"'
+        ' role="img" aria-labelledby="{}" aria-describedby="{}">'
+        '<title id="{}">{}</title><desc id="{}">{}</desc>{}{}</svg>',
+        WIDTH,
+        HEIGHT,
+        title_id,
+        desc_id,
+        title_id,
+        title,
+        desc_id,
+        summarise(series),
+        mark_safe("".join(parts)),
+        baseline,
+    )
+
+
+__all__ = ["month_series", "render_monthly_chart", "summarise"]

@@ -1,0 +1,74 @@
+import pytest
+from django.urls import reverse
+
+from countries.models import Country
+from tests.factories import make_area, make_article, make_country
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def region():
+    kz = make_country("Kazakhstan", capital="Astana", body="## Profile\n\nSteppe and uranium.")
+    japan = make_country("Japan", role=Country.Role.HOST, capital="Tokyo")
+    china = make_country("China", role=Country.Role.PARTNER, capital="Beijing")
+    energy = make_area("Energy", summary="Power and fuels.", body="Grids *and* pipelines.")
+    trade = make_area("Trade")
+    make_article("Uranium", countries=[kz, japan], areas=[energy])
+    make_article("Railways", countries=[kz, china], areas=[trade])
+    make_article("Draft on Kazakhstan", countries=[kz], areas=[trade], published=False)
+    return {"kz": kz, "japan": japan, "china": china, "energy": energy, "trade": trade}
+
+
+def test_country_list_groups_by_role_with_published_counts(client, region):
+    response = client.get(reverse("countries:list"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    groups = {label: [c.name for c in members] for label, members in response.context["groups"]}
+    assert groups == {
+        "Central Asian state": ["Kazakhstan"],
+        "Host": ["Japan"],
+        "Partner": ["China"],
+    }
+    assert "Astana · 2 articles" in page
+
+
+def test_country_page_shows_profile_articles_and_areas_covered(client, region):
+    response = client.get(region["kz"].get_absolute_url())
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<h2>Profile</h2>" in page
+    assert [a.title for a in response.context["articles"]] == ["Railways", "Uranium"]
+    assert "Draft on Kazakhstan" not in page
+    areas = {(o.label, o.count, o.url) for o in response.context["facets"].areas}
+    assert areas == {
+        ("Energy", 1, "/articles/?country=kazakhstan&area=energy"),
+        ("Trade", 1, "/articles/?country=kazakhstan&area=trade"),
+    }
+
+
+def test_area_list_shows_every_area_with_counts(client, region):
+    response = client.get(reverse("areas:list"))
+    assert response.status_code == 200
+    assert [(a.name, a.article_count) for a in response.context["areas"]] == [
+        ("Energy", 1),
+        ("Trade", 1),
+    ]
+    assert "Power and fuels." in response.content.decode()
+
+
+def test_area_page_shows_description_articles_and_countries_involved(client, region):
+    response = client.get(region["energy"].get_absolute_url())
+    page = response.content.decode()
+    assert "Grids <em>and</em> pipelines." in page
+    assert [a.title for a in response.context["articles"]] == ["Uranium"]
+    assert {o.label for o in response.context["facets"].countries} == {"Kazakhstan", "Japan"}
+
+
+@pytest.mark.parametrize("path", ["/countries/atlantis/", "/areas/space-race/", "/areas/%00/"])
+def test_unknown_country_or_area_is_a_404(client, region, path):
+    assert client.get(path).status_code == 404
+
+
+def test_country_page_pagination_rejects_bad_pages(client, region):
+    assert client.get(region["kz"].get_absolute_url() + "?page=7").status_code == 404
