@@ -43,7 +43,6 @@ run: bootstrap
 	esac
 
 test: bootstrap
-	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: bootstrap
