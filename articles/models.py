@@ -209,6 +209,9 @@ class Article(models.Model):
     lead_image_credit = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised on every save; detects concurrent edits."
+    )
 
     objects = ArticleQuerySet.as_manager()
 
