@@ -8,12 +8,14 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: help bootstrap run test lint format migrate demo clean
+.PHONY: help bootstrap run test lint format screenshots lighthouse clean
 
 help:
 	@echo "make run    - set up, load demo content and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make lint   - ruff check and format check"
+	@echo "make screenshots - full-page PNGs of every page kind into docs/screenshots/"
+	@echo "make lighthouse  - Lighthouse scores (mobile) for the home page and an article"
 
 # Re-install only when a requirements file changes.
 $(STAMP): requirements.txt requirements-dev.txt
@@ -48,6 +50,9 @@ test: bootstrap
 lint: bootstrap
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+screenshots: bootstrap
+	$(PY) tools/screenshots.py
 
 format: bootstrap
 	$(VENV)/bin/ruff check --fix .

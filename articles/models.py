@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -103,6 +103,16 @@ class ArticleQuerySet(models.QuerySet):
     def for_cards(self) -> ArticleQuerySet:
         """What a list of article cards shows, fetched without a query per card."""
         return self.select_related("author").prefetch_related("countries")
+
+    def monthly_counts(self) -> dict[tuple[int, int], int]:
+        """Number of articles per (year, month) of their publish time, in one query."""
+        rows = (
+            self.order_by()
+            .annotate(month=TruncMonth("publish_at"))
+            .values("month")
+            .annotate(count=Count("pk"))
+        )
+        return {(row["month"].year, row["month"].month): row["count"] for row in rows}
 
     def tagged_with_all(self, tags: list[Tag]) -> ArticleQuerySet:
         queryset = self

@@ -11,13 +11,24 @@ def split_lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def ordered_by_default(queryset: models.QuerySet) -> models.QuerySet:
+    """Django drops Meta.ordering from GROUP BY queries; put it back unless one was chosen."""
+    if queryset.query.order_by:
+        return queryset
+    return queryset.order_by(*queryset.model._meta.ordering)
+
+
 class CountryQuerySet(models.QuerySet):
     def with_article_counts(self) -> CountryQuerySet:
         """Annotate `article_count`: published articles only, in the same query."""
         from articles.models import published_condition
 
-        return self.annotate(
-            article_count=Count("articles", filter=published_condition("articles__"), distinct=True)
+        return ordered_by_default(
+            self.annotate(
+                article_count=Count(
+                    "articles", filter=published_condition("articles__"), distinct=True
+                )
+            )
         )
 
     def featured_on_home(self) -> CountryQuerySet:
@@ -71,8 +82,12 @@ class CooperationAreaQuerySet(models.QuerySet):
     def with_article_counts(self) -> CooperationAreaQuerySet:
         from articles.models import published_condition
 
-        return self.annotate(
-            article_count=Count("articles", filter=published_condition("articles__"), distinct=True)
+        return ordered_by_default(
+            self.annotate(
+                article_count=Count(
+                    "articles", filter=published_condition("articles__"), distinct=True
+                )
+            )
         )
 
 

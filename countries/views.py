@@ -3,11 +3,32 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.views.generic import ListView
 
 from articles.facets import Selection
+from articles.models import Article
 from articles.views import ArticleListView
+from countries.maps import map_codes, render_region_map
 from countries.models import CooperationArea, Country
+from summit.charts import month_series, render_monthly_chart
+
+
+def region_links(countries: list[Country]) -> dict[str, str]:
+    """Map codes of the region's countries (Central Asia and Japan) to their pages."""
+    region_roles = {Country.Role.CENTRAL_ASIA, Country.Role.HOST}
+    return {str(c.code): c.get_absolute_url() for c in countries if c.role in region_roles}
+
+
+class CoverageChartMixin:
+    """Adds a chart of published articles per month over the last year for the page's selection."""
+
+    def coverage_chart(self, subject: str) -> tuple[SafeString, list]:
+        articles = self.selection.apply(Article.objects.published())
+        series = month_series(articles.monthly_counts(), end=timezone.localdate())
+        chart = render_monthly_chart(series, title=f"Articles on {subject} per month")
+        return chart, series
 
 
 class CountryListView(ListView):
@@ -24,10 +45,15 @@ class CountryListView(ListView):
             (label, [c for c in countries if c.role == role])
             for role, label in Country.Role.choices
         ]
+        context["region_map"] = render_region_map(
+            links=region_links(countries),
+            title="Map of Central Asia and Japan",
+            description="Select a Central Asian state or Japan to open its page.",
+        )
         return context
 
 
-class CountryDetailView(ArticleListView):
+class CountryDetailView(CoverageChartMixin, ArticleListView):
     """A country's profile, its published articles and the areas they cover."""
 
     template_name = "countries/country_detail.html"
@@ -37,7 +63,18 @@ class CountryDetailView(ArticleListView):
         return Selection(country=self.country)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(country=self.country, **kwargs)
+        context = super().get_context_data(country=self.country, **kwargs)
+        code = str(self.country.code)
+        if code in map_codes():
+            context["region_map"] = render_region_map(
+                highlight=code,
+                title=f"{self.country.name} on the map of Central Asia and its neighbours",
+                description=f"{self.country.name} is highlighted.",
+            )
+        context["coverage_chart"], context["coverage_series"] = self.coverage_chart(
+            self.country.name
+        )
+        return context
 
 
 class AreaListView(ListView):
@@ -48,7 +85,7 @@ class AreaListView(ListView):
         return CooperationArea.objects.with_article_counts()
 
 
-class AreaDetailView(ArticleListView):
+class AreaDetailView(CoverageChartMixin, ArticleListView):
     """A cooperation area's description, its published articles and the countries involved."""
 
     template_name = "countries/area_detail.html"
@@ -58,4 +95,8 @@ class AreaDetailView(ArticleListView):
         return Selection(area=self.area)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(area=self.area, **kwargs)
+        context = super().get_context_data(area=self.area, **kwargs)
+        context["coverage_chart"], context["coverage_series"] = self.coverage_chart(
+            self.area.name.lower()
+        )
+        return context

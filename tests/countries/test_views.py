@@ -72,3 +72,32 @@ def test_unknown_country_or_area_is_a_404(client, region, path):
 
 def test_country_page_pagination_rejects_bad_pages(client, region):
     assert client.get(region["kz"].get_absolute_url() + "?page=7").status_code == 404
+
+
+def test_country_page_shows_the_country_highlighted_on_the_map(client, region):
+    page = client.get(region["kz"].get_absolute_url()).content.decode()
+    assert page.count('class="map-land map-highlight"') == 1
+    assert "Kazakhstan on the map of Central Asia and its neighbours" in page
+
+
+def test_partner_outside_the_map_gets_no_map(client, db):
+    usa = make_country("United States", code="US", role=Country.Role.PARTNER)
+    page = client.get(usa.get_absolute_url()).content.decode()
+    assert "region-map" not in page
+
+
+def test_country_list_map_links_the_region_to_its_pages(client, region):
+    page = client.get(reverse("countries:list")).content.decode()
+    assert 'href="/countries/kazakhstan/"' in page
+    assert 'aria-label="Kazakhstan"' in page or "Kazakhstan</title>" in page
+    assert page.count('class="map-link"') == 2  # Kazakhstan and Japan; China is a partner
+
+
+def test_coverage_chart_counts_published_articles_per_month(client, region):
+    response = client.get(region["kz"].get_absolute_url())
+    series = response.context["coverage_series"]
+    assert len(series) == 12
+    assert sum(count for _, count in series) == 2  # the draft is not counted
+    page = response.content.decode()
+    assert page.count('class="chart-bar"') == 12
+    assert "Articles per month as a table" in page

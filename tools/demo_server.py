@@ -1,0 +1,80 @@
+"""Serve the demo publication from a throwaway database, for screenshots and Lighthouse.
+
+Used as a context manager by tools/screenshots.py and tools/lighthouse.py; the project's own
+database is never touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_up(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"the demo server at {url} did not start")
+
+
+@contextlib.contextmanager
+def demo_server(*, production: bool = False) -> Iterator[str]:
+    """Yield the base URL of a server with the demo content loaded.
+
+    `production=True` serves as production would: debug off, collected and hashed static
+    files, gunicorn.
+    """
+    with tempfile.TemporaryDirectory(prefix="summit-demo-") as workdir:
+        port = _free_port()
+        env = {
+            **os.environ,
+            "DATABASE_URL": f"sqlite:///{workdir}/demo.sqlite3",
+            "DJANGO_DEBUG": "0" if production else "1",
+            "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        }
+
+        def manage(*args: str) -> None:
+            subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+        manage("migrate", "--noinput", "-v0")
+        manage("load_demo")
+        if production:
+            manage("collectstatic", "--noinput", "-v0")
+            command = [
+                str(Path(PYTHON).parent / "gunicorn"), "summit.wsgi",
+                "--bind", f"127.0.0.1:{port}", "--workers", "2",
+            ]  # fmt: skip
+        else:
+            command = [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+        url = f"http://127.0.0.1:{port}/"
+        try:
+            _wait_until_up(url)
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
