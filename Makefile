@@ -54,6 +54,10 @@ lint: bootstrap
 screenshots: bootstrap
 	$(PY) tools/screenshots.py
 
+lighthouse: bootstrap
+	cd tools/lighthouse && npm ci --no-audit --no-fund --silent
+	$(PY) tools/lighthouse.py
+
 format: bootstrap
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .

@@ -1,14 +1,31 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.checks import ModelAdminChecks
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
-from django.db.models import Count, QuerySet
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, F, QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from taggit.models import Tag as TaggitDefaultTag
 
-from articles.models import Article, Tag, published_condition
+from articles import images, tags
+from articles.admin_forms import (
+    ArticleAdminForm,
+    LeadImageFormField,
+    MergeTagsForm,
+    TagAdminForm,
+    TagAutocompleteWidget,
+)
+from articles.assistant_admin import AssistantAdminMixin
+from articles.history import record_revision, without_history
+from articles.models import Article, AuthorProfile, Tag, TaggedArticle, published_condition
+from articles.workflow import EDITOR_ONLY_FIELDS, is_editor, may_delete, may_edit
+from summit.admin import HistoryAdmin
 
 # Summit uses its own Tag model (Unicode slugs); taggit's default one stays empty.
 admin.site.unregister(TaggitDefaultTag)
@@ -28,8 +45,28 @@ class ArticleAdminChecks(ModelAdminChecks):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(AssistantAdminMixin, HistoryAdmin):
+    """The editors' desk for articles.
+
+    Roles (articles/workflow.py): Contributors write and edit their own drafts; Editors
+    publish, schedule, feature and edit anything. Every save is one transaction, is refused
+    if someone else saved first, and is recorded as a revision that can be restored.
+    """
+
     checks_class = ArticleAdminChecks
+    form = ArticleAdminForm
+    # In diffs, taxonomy shows as its link rows ("… tagged with energy"); the many-to-many
+    # fields themselves would repeat it (and taggit's cannot be compared); the version
+    # and timestamps change on every save.
+    compare_exclude = (
+        "tags",
+        "countries",
+        "cooperation_areas",
+        "version",
+        "updated_at",
+        "author",
+        "search_document",
+    )
     list_display = ("title", "visibility", "publish_at", "author", "country_names", "featured")
     list_display_links = ("title",)
     list_filter = ("status", "featured", "countries", "cooperation_areas", "tags", "publish_at")
@@ -42,7 +79,7 @@ class ArticleAdmin(admin.ModelAdmin):
     actions = ("publish_now", "unpublish")
     list_per_page = 50
     fieldsets = (
-        (None, {"fields": ("title", "slug", "dek", "body")}),
+        (None, {"fields": ("title", "slug", "dek", "body", "loaded_version")}),
         ("Publication", {"fields": ("status", "publish_at", "featured", "byline", "author")}),
         ("Taxonomy", {"fields": ("countries", "cooperation_areas", "tags")}),
         (
@@ -56,6 +93,13 @@ class ArticleAdmin(admin.ModelAdmin):
         # One extra query per page of the list, not one per row.
         return super().get_queryset(request).prefetch_related("countries")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "tags":
+            return db_field.formfield(widget=TagAutocompleteWidget(), **kwargs)
+        if db_field.name == "lead_image":
+            kwargs["form_class"] = LeadImageFormField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         # The admin skips many-to-many fields that have their own through model; ours only
         # exist to protect countries and areas from deletion, so edit them as usual.
@@ -66,10 +110,87 @@ class ArticleAdmin(admin.ModelAdmin):
             return db_field.formfield(**kwargs)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    # Roles: what each user may see, change and delete.
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Article | None = None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not is_editor(request.user):
+            readonly += [name for name in EDITOR_ONLY_FIELDS if name not in readonly]
+        return readonly
+
+    def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
+        return super().has_change_permission(request, obj) and may_edit(request.user, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and may_delete(request.user, obj)
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # The bulk "delete selected" action asks only about the model, not each article.
+        refused = [obj for obj in objs if not may_delete(request.user, obj)]
+        if refused:
+            perms_needed = set(perms_needed) | {
+                f"“{obj}” (published, or not yours)" for obj in refused
+            }
+        return deleted, model_count, perms_needed, protected
+
+    # Saving: one transaction (the admin's), refused on a stale form, recorded as a revision.
+
     def save_model(self, request: HttpRequest, obj: Article, form, change: bool) -> None:
-        if not change and obj.author_id is None:
+        if not is_editor(request.user) and obj.status != Article.Status.DRAFT:
+            # The form has no status field for Contributors; this catches anything else.
+            raise PermissionDenied("Only editors may publish or schedule articles.")
+        if change:
+            # After a restore the row holds the old revision's number; never reuse numbers.
+            floor = getattr(request, "_summit_version_before_restore", 0)
+            obj.version = max(form.saved_version or obj.version, floor) + 1
+        elif obj.author_id is None:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+        if "lead_image" in form.changed_data and obj.lead_image:
+            images.make_renditions(obj.lead_image)
+
+    def delete_model(self, request: HttpRequest, obj: Article) -> None:
+        # Kept as a revision first, so "Recover deleted articles" can bring it back.
+        record_revision([obj], user=request.user, comment="Deleted")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        record_revision(list(queryset), user=request.user, comment="Deleted")
+        super().delete_queryset(request, queryset)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        # VersionAdmin wraps the list in one revision saved when the request ends, too late
+        # for rows deleted on the way; the actions here record their own revisions.
+        context = {"has_change_permission": self.has_change_permission(request)}
+        context.update(extra_context or {})
+        return admin.ModelAdmin.changelist_view(self, request, context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        context = {}
+        if object_id.isdigit():
+            context["preview_url"] = reverse("articles:preview", args=[object_id])
+        context.update(extra_context or {})
+        return super().change_view(request, object_id, form_url, context)
+
+    # Restoring a revision and recovering a deleted article are editors' calls.
+
+    def revision_view(self, request: HttpRequest, object_id: str, version_id, extra_context=None):
+        if not is_editor(request.user):
+            raise PermissionDenied
+        current = Article.objects.filter(pk=object_id).values_list("version", flat=True).first()
+        request._summit_version_before_restore = current or 0
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request: HttpRequest, version_id, extra_context=None):
+        if not is_editor(request.user):
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
+
+    def recoverlist_view(self, request: HttpRequest, extra_context=None):
+        if not is_editor(request.user):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
 
     def view_on_site(self, obj: Article) -> str | None:
         return obj.get_absolute_url() if obj.is_public else None
@@ -89,21 +210,73 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish now", permissions=["publish"])
     def publish_now(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
-        count = queryset.update(status=Article.Status.PUBLISHED, publish_at=timezone.now())
+        count = self._update_with_history(
+            request,
+            queryset,
+            "Published from the article list",
+            status=Article.Status.PUBLISHED,
+            publish_at=timezone.now(),
+        )
         self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
 
     @admin.action(description="Unpublish (back to draft)", permissions=["publish"])
     def unpublish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
-        count = queryset.update(status=Article.Status.DRAFT)
+        count = self._update_with_history(
+            request, queryset, "Moved back to draft from the article list", status="draft"
+        )
         self.message_user(request, f"Moved {count} article(s) back to draft.", messages.SUCCESS)
+
+    @transaction.atomic
+    def _update_with_history(
+        self, request: HttpRequest, queryset: QuerySet[Article], comment: str, **changes
+    ) -> int:
+        """Apply a list action's change, raising versions and recording revisions."""
+        ids = list(queryset.values_list("pk", flat=True))
+        baseline = without_history(Article.objects.filter(pk__in=ids))
+        if baseline:
+            record_revision(baseline, user=request.user, comment="Before a list action")
+        count = Article.objects.filter(pk__in=ids).update(
+            version=F("version") + 1, updated_at=timezone.now(), **changes
+        )
+        record_revision(Article.objects.filter(pk__in=ids), user=request.user, comment=comment)
+        return count
+
+
+class TagUsageFilter(admin.SimpleListFilter):
+    title = "usage"
+    parameter_name = "usage"
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        return [
+            ("unused", "Unused"),
+            ("drafts", "Only on unpublished articles"),
+            ("published", "On published articles"),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Tag]) -> QuerySet[Tag]:
+        if self.value() == "unused":
+            return queryset.filter(article_total=0)
+        if self.value() == "drafts":
+            return queryset.filter(article_total__gt=0, published_total=0)
+        if self.value() == "published":
+            return queryset.filter(published_total__gt=0)
+        return queryset
 
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
+    """Tags: rename, merge duplicates, find likely duplicates and unused tags.
+
+    Deleting a tag in use lists its articles for confirmation, and only Editors may do it.
+    """
+
+    form = TagAdminForm
     list_display = ("name", "slug", "article_count", "published_count")
+    list_filter = (TagUsageFilter,)
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     ordering = ("name",)
+    actions = ("merge_selected_tags",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Tag]:
         return (
@@ -119,6 +292,17 @@ class TagAdmin(admin.ModelAdmin):
             )
         )
 
+    def get_urls(self):
+        return [
+            path(
+                "autocomplete/",
+                self.admin_site.admin_view(self.autocomplete_view),
+                name="articles_tag_autocomplete",
+            ),
+            path("tidy/", self.admin_site.admin_view(self.tidy_view), name="articles_tag_tidy"),
+            *super().get_urls(),
+        ]
+
     @admin.display(description="Articles", ordering="article_total")
     def article_count(self, obj: Tag) -> int:
         return obj.article_total
@@ -126,3 +310,183 @@ class TagAdmin(admin.ModelAdmin):
     @admin.display(description="Published", ordering="published_total")
     def published_count(self, obj: Tag) -> int:
         return obj.published_total
+
+    # Deleting: a tag in use is an Editor's decision, and its articles keep a revision.
+
+    def has_delete_permission(self, request: HttpRequest, obj: Tag | None = None) -> bool:
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or is_editor(request.user) or not _in_use([obj])
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if not is_editor(request.user):
+            in_use = _in_use(objs)
+            if in_use:
+                perms_needed = set(perms_needed) | {
+                    f"tag “{tag}” (used by articles: only editors may delete it)" for tag in in_use
+                }
+        return deleted, model_count, perms_needed, protected
+
+    def delete_model(self, request: HttpRequest, obj: Tag) -> None:
+        self.delete_queryset(request, Tag.objects.filter(pk=obj.pk))
+
+    @transaction.atomic
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Tag]) -> None:
+        tag_ids = list(queryset.values_list("pk", flat=True))
+        article_ids = TaggedArticle.objects.filter(tag__in=tag_ids).values("content_object_id")
+        articles = list(Article.objects.filter(pk__in=article_ids))
+        if articles:
+            # The revision before the delete is what a restore goes back to.
+            baseline = without_history(articles)
+            if baseline:
+                record_revision(baseline, user=request.user, comment="Before a tag was deleted")
+            Article.objects.filter(pk__in=[a.pk for a in articles]).update(
+                version=F("version") + 1, updated_at=timezone.now()
+            )
+        Tag.objects.filter(pk__in=tag_ids).delete()
+        if articles:
+            record_revision(
+                Article.objects.filter(pk__in=[a.pk for a in articles]),
+                user=request.user,
+                comment="A tag was deleted",
+            )
+
+    # Renaming: the slug follows the name unless an editor chose it, and the old address
+    # redirects (summit/redirects.py).
+
+    def save_model(self, request: HttpRequest, obj: Tag, form, change: bool) -> None:
+        if change and "name" in form.changed_data:
+            obj.slug = tags.renamed_slug(obj, form.initial["name"], form.initial["slug"])
+        super().save_model(request, obj, form, change)
+
+    # Merging.
+
+    def has_merge_permission(self, request: HttpRequest) -> bool:
+        return self.has_change_permission(request) and super().has_delete_permission(request)
+
+    @admin.action(description="Merge selected tags into one…", permissions=["merge"])
+    def merge_selected_tags(
+        self, request: HttpRequest, queryset: QuerySet[Tag]
+    ) -> HttpResponse | None:
+        chosen = Tag.objects.filter(pk__in=queryset.values("pk")).order_by("name")
+        if chosen.count() < 2:
+            self.message_user(request, "Select at least two tags to merge.", messages.WARNING)
+            return None
+        form = MergeTagsForm(request.POST if "target" in request.POST else None, tags=chosen)
+        if form.is_valid():
+            target = form.cleaned_data["target"]
+            others = [tag for tag in chosen if tag.pk != target.pk]
+            moved = tags.merge_tags(target, others, user=request.user)
+            names = ", ".join(f"“{tag.name}”" for tag in others)
+            self.message_user(
+                request,
+                f"Merged {names} into “{target.name}”: {len(moved)} article(s) updated; "
+                "the old tag pages now redirect to it.",
+                messages.SUCCESS,
+            )
+            return None
+        counts = dict(
+            TaggedArticle.objects.filter(tag__in=chosen)
+            .values_list("tag")
+            .annotate(n=Count("pk"))
+            .values_list("tag", "n")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge tags",
+            "opts": self.model._meta,
+            "form": form,
+            "tags": [(tag, counts.get(tag.pk, 0)) for tag in chosen],
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "action_name": "merge_selected_tags",
+        }
+        return TemplateResponse(request, "admin/articles/tag/merge.html", context)
+
+    # Helpers for the article form and the tidy-up page.
+
+    def autocomplete_view(self, request: HttpRequest) -> JsonResponse:
+        """Existing tags matching what the editor typed, most used first."""
+        if not (self.has_view_permission(request) or request.user.has_perm("articles.add_article")):
+            raise PermissionDenied
+        term = request.GET.get("term", "").strip()[:100]
+        matches = (
+            Tag.objects.filter(name__icontains=term)
+            .annotate(uses=Count("tagged_articles"))
+            .order_by("-uses", "name")[:20]
+        )
+        return JsonResponse({"results": [{"id": tag.name, "text": tag.name} for tag in matches]})
+
+    def tidy_view(self, request: HttpRequest) -> TemplateResponse:
+        """Likely duplicates and unused tags, each with the action that tidies them."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Tidy tags",
+            "opts": self.model._meta,
+            "groups": tags.likely_duplicates(),
+            "unused": list(tags.unused_tags()),
+            "can_merge": self.has_merge_permission(request),
+            "can_delete": self.has_delete_permission(request),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "changelist_url": reverse("admin:articles_tag_changelist"),
+        }
+        return TemplateResponse(request, "admin/articles/tag/tidy.html", context)
+
+
+def _in_use(tags_to_check) -> list[Tag]:
+    ids = [tag.pk for tag in tags_to_check]
+    used = set(TaggedArticle.objects.filter(tag__in=ids).values_list("tag", flat=True).distinct())
+    return [tag for tag in tags_to_check if tag.pk in used]
+
+
+@admin.register(AuthorProfile)
+class AuthorProfileAdmin(admin.ModelAdmin):
+    """Every author edits their own profile; the model permissions allow editing anyone's."""
+
+    list_display = ("name", "user", "display_name")
+    list_select_related = ("user",)
+    search_fields = ("display_name", "user__username", "user__first_name", "user__last_name")
+    fields = ("user", "display_name", "bio")
+
+    def _manages_all(self, request: HttpRequest, action: str) -> bool:
+        return request.user.has_perm(f"articles.{action}_authorprofile")
+
+    def _is_own(self, request: HttpRequest, obj: AuthorProfile | None) -> bool:
+        return obj is None or obj.user_id == request.user.pk
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return (
+            self._manages_all(request, "view")
+            or self._manages_all(request, "change")
+            or self._is_own(request, obj)
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self._manages_all(request, "change") or self._is_own(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        if self._manages_all(request, "add"):
+            return True
+        return not AuthorProfile.objects.filter(user=request.user).exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self._manages_all(request, "delete")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AuthorProfile]:
+        profiles = super().get_queryset(request)
+        if self._manages_all(request, "view") or self._manages_all(request, "change"):
+            return profiles
+        return profiles.filter(user=request.user)
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> tuple[str, ...]:
+        return () if self._manages_all(request, "change") else ("user",)
+
+    def save_model(self, request: HttpRequest, obj: AuthorProfile, form, change: bool) -> None:
+        if not self._manages_all(request, "change"):
+            obj.user = request.user
+        super().save_model(request, obj, form, change)

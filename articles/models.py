@@ -3,6 +3,7 @@ from __future__ import annotations
 import math
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
@@ -321,3 +322,53 @@ class ArticleArea(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article} — {self.area}"
+
+
+class AuthorProfile(models.Model):
+    """What readers see about an author on their page; each author edits their own."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="author_profile"
+    )
+    display_name = models.CharField(
+        max_length=150,
+        blank=True,
+        help_text="Name on your author page; your full name or username when empty.",
+    )
+    bio = models.TextField(
+        max_length=600,
+        blank=True,
+        help_text="Two or three sentences about you for your author page. Plain text.",
+    )
+
+    class Meta:
+        ordering = ["display_name"]
+        verbose_name = "author profile"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:author", kwargs={"username": self.user.get_username()})
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.user.get_full_name() or self.user.get_username()
+
+
+class SearchDocument(models.Model):
+    """An article's weighted full-text vector, searched on PostgreSQL.
+
+    Title weighs most (A), then standfirst and tags (B), countries and areas (C), body (D).
+    `articles.search` rebuilds it whenever the article or its taxonomy changes. The GIN index
+    is created by the migration on PostgreSQL only; on SQLite this table stays empty and the
+    FTS5 table `articles_search` plays its part.
+    """
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
+    vector = SearchVectorField()
+
+    def __str__(self) -> str:
+        return f"Search document of article {self.article_id}"

@@ -1,12 +1,52 @@
-from django.urls import path
+from django.urls import path, re_path
+from django.views.decorators.http import conditional_page
 
-from articles import views
+from articles import archive, authors, feeds, preview, search_views, views
 
 app_name = "articles"
 
 urlpatterns = [
     path("articles/", views.ArticleListView.as_view(), name="list"),
-    path("articles/<uslug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    # Before the detail pattern, which would otherwise read "feed" as a slug.
+    path("articles/feed/", conditional_page(feeds.FacetFeed()), name="list_feed"),
+    # An ETag of the page answers a repeat request with 304 Not Modified.
+    path(
+        "articles/<uslug:slug>/",
+        conditional_page(views.ArticleDetailView.as_view()),
+        name="detail",
+    ),
+    # Previews of unpublished articles: staff (from the admin) and signed share links.
+    path("preview/<int:pk>/", preview.StaffPreviewView.as_view(), name="preview"),
+    path(
+        "preview/shared/<str:token>/",
+        preview.SharedPreviewView.as_view(),
+        name="shared_preview",
+    ),
     path("tags/", views.TagListView.as_view(), name="tag_list"),
     path("tags/<uslug:slug>/", views.TagDetailView.as_view(), name="tag"),
+    path("tags/<uslug:slug>/feed/", conditional_page(feeds.TagFeed()), name="tag_feed"),
+    path("feed/", conditional_page(feeds.ArticleFeed()), name="feed"),
+    path("feed/atom/", conditional_page(feeds.AtomArticleFeed()), name="feed_atom"),
+    path("search/", search_views.search_view, name="search"),
+    re_path(
+        r"^authors/(?P<username>[\w.@+-]{1,150})/$",
+        authors.AuthorDetailView.as_view(),
+        name="author",
+    ),
+    re_path(
+        r"^authors/(?P<username>[\w.@+-]{1,150})/feed/$",
+        conditional_page(feeds.AuthorFeed()),
+        name="author_feed",
+    ),
+    path("archive/", archive.archive_index, name="archive"),
+    re_path(
+        r"^archive/(?P<year>[0-9]{4})/$",
+        archive.ArticleYearArchiveView.as_view(),
+        name="archive_year",
+    ),
+    re_path(
+        r"^archive/(?P<year>[0-9]{4})/(?P<month>0[1-9]|1[0-2])/$",
+        archive.ArticleMonthArchiveView.as_view(),
+        name="archive_month",
+    ),
 ]

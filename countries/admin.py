@@ -6,9 +6,11 @@ from django.http import HttpRequest
 
 from articles.models import published_condition
 from countries.models import CooperationArea, Country
+from summit.admin import HistoryAdmin
 
 
-class ArticleCountsAdmin(admin.ModelAdmin):
+# HistoryAdmin records every change as a revision (who, when, what) and can restore it.
+class ArticleCountsAdmin(HistoryAdmin):
     """Adds total and published article counts to the list, computed in the list's one query."""
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:

@@ -5,11 +5,12 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.safestring import SafeString
-from django.views.generic import ListView
+from django.views.generic import ListView, TemplateView
 
 from articles.facets import Selection
 from articles.models import Article
 from articles.views import ArticleListView
+from countries.coverage import coverage_matrix
 from countries.maps import map_codes, render_region_map
 from countries.models import CooperationArea, Country
 from summit.charts import month_series, render_monthly_chart
@@ -100,3 +101,12 @@ class AreaDetailView(CoverageChartMixin, ArticleListView):
             self.area.name.lower()
         )
         return context
+
+
+class CoverageView(TemplateView):
+    """Countries by cooperation areas: what the desk has published, and where the gaps are."""
+
+    template_name = "countries/coverage.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(matrix=coverage_matrix(), **kwargs)

@@ -8,6 +8,7 @@ class SummitConfig(AppConfig):
     def ready(self) -> None:
         # Registered here, not in urls.py, so every app's URLconf can use it whatever the
         # import order.
-        from summit import converters
+        from summit import converters, redirects
 
         converters.register()
+        redirects.connect_signals()

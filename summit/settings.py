@@ -4,6 +4,7 @@ See the "Configuration" section of README.md for the full list of variables.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -51,8 +52,16 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Full-text search and trigram lookups on PostgreSQL; inert on SQLite.
+    "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "taggit",
     "django_countries",
+    # Revision history with restore and recover-deleted; readable diffs between revisions.
+    "reversion",
+    "reversion_compare",
+    # Locks out repeated failed sign-ins.
+    "axes",
     "summit",
     "countries",
     "articles",
@@ -68,6 +77,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Answers a 404 with a 301 when the path is an old slug of something that moved.
+    "summit.redirects.RedirectFallbackMiddleware",
+    # Last, as django-axes requires: refuses sign-ins from locked-out clients.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "summit.urls"
@@ -155,6 +168,27 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Tags differing only by case are the same tag.
 TAGGIT_CASE_INSENSITIVE = True
+
+# Editorial workflow (articles/workflow.py, articles/preview.py, articles/images.py).
+PREVIEW_LINK_MAX_AGE = timedelta(days=7)
+LEAD_IMAGE_MAX_BYTES = 10 * 1024 * 1024
+LEAD_IMAGE_MAX_PIXELS = 40_000_000
+LEAD_IMAGE_RENDITION_WIDTHS = (480, 960, 1600)
+
+# Sign-in safety (django-axes): five wrong passwords for one account from one address lock
+# that pair out for 15 minutes. Locking by account alone would let anyone lock an editor out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "summit.signin.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "summit.signin.client_ip"
+# How many proxies in front of Django append to X-Forwarded-For; 0 trusts only REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 
 # A strict Content-Security-Policy for every public page: no inline script or style, nothing
 # from other origins. The Django admin ships inline styles, so it is left to Django's own

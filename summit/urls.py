@@ -1,8 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
-from countries.urls import area_patterns, country_patterns
+from articles.sitemaps import SITEMAPS
+from countries.urls import area_patterns, country_patterns, coverage_patterns
 from summit import views
 
 admin.site.site_header = "Summit newsroom"
@@ -12,9 +16,25 @@ admin.site.index_title = "Editorial desk"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's, for one).
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS, "template_name": "sitemaps/sitemap.xml"},
+        name="sitemap_section",
+    ),
     path("", include("articles.urls")),
     path("countries/", include(country_patterns)),
     path("areas/", include(area_patterns)),
+    path("coverage/", include(coverage_patterns)),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,6 +1,39 @@
 import pytest
 
 
+def pytest_runtest_setup(item):
+    """Tests marked `postgres` or `sqlite` run only on that database (CI runs both)."""
+    from django.db import connection
+
+    for vendor, name in (("postgresql", "postgres"), ("sqlite", "sqlite")):
+        if item.get_closest_marker(name) and connection.vendor != vendor:
+            pytest.skip(f"needs {vendor}, running on {connection.vendor}")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run the browser tests last.
+
+    They need a live server, so their database is emptied after each test rather than rolled
+    back, which also removes rows that migrations created (roles, built-in taxonomy).
+    """
+    items.sort(key=lambda item: "tests/browser/" in item.nodeid)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, test in a file rather than in memory.
+
+    An in-memory database shared between the live server's threads uses table locks, so a
+    browser's parallel requests fail with "database table is locked"; a file in WAL mode
+    behaves as the production database does.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["TEST"]["NAME"] = str(tmp_path_factory.mktemp("db") / "summit-test.sqlite3")
+
+
 @pytest.fixture(autouse=True)
 def isolated_media(settings, tmp_path):
     """Uploads made by a test go to a temporary folder, never into the project."""
@@ -16,3 +49,17 @@ def static_files_without_collectstatic(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Start the tests from an empty taxonomy.
+
+    A countries migration seeds the built-in countries and cooperation areas; tests build
+    the ones they need with tests/factories.py, whose names and codes would collide with them.
+    """
+    from countries.models import CooperationArea, Country
+
+    with django_db_blocker.unblock():
+        CooperationArea.objects.all().delete()
+        Country.objects.all().delete()

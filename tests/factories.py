@@ -69,3 +69,63 @@ def make_article(
 
 def make_scheduled(title: str = "Scheduled piece", days_ahead: float = 3, **kwargs) -> Article:
     return make_article(title, days_ago=-days_ahead, **kwargs)
+
+
+def make_role_user(role: str, username: str | None = None, **fields):
+    """A staff account in one of the roles the data migration creates ("Editor", "Contributor")."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    if not Group.objects.filter(name=role).exists():
+        # Tests with a live server flush every table afterwards, the migration's roles too.
+        importlib.import_module("summit.migrations.0002_roles").create_roles(apps, None)
+    user = make_user(username, is_staff=True, **fields)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def make_editor(username: str = "editor1", **fields):
+    return make_role_user("Editor", username, **fields)
+
+
+def make_contributor(username: str = "contributor1", **fields):
+    return make_role_user("Contributor", username, **fields)
+
+
+def article_admin_data(article: Article | None = None, **overrides) -> dict:
+    """What the admin's article form posts: the article's current values, then `overrides`."""
+    from django.utils import timezone as tz
+
+    publish_at = tz.localtime(article.publish_at) if article else tz.localtime()
+    data = {
+        "title": article.title if article else "Untitled",
+        "slug": article.slug if article else "",
+        "dek": article.dek if article else "",
+        "body": article.body if article else "",
+        "status": article.status if article else Article.Status.DRAFT,
+        "publish_at_0": publish_at.date().isoformat(),
+        "publish_at_1": publish_at.strftime("%H:%M:%S"),
+        "byline": article.byline if article else "",
+        "countries": [c.pk for c in article.countries.all()] if article else [],
+        "cooperation_areas": [a.pk for a in article.cooperation_areas.all()] if article else [],
+        "tags": ", ".join(article.tags.names()) + "," if article else "",
+        "lead_image_alt": article.lead_image_alt if article else "",
+        "lead_image_credit": article.lead_image_credit if article else "",
+    }
+    if article is not None:
+        data["loaded_version"] = article.version
+        if article.featured:
+            data["featured"] = "on"
+    data.update(overrides)
+    return data
+
+
+def make_author(username: str | None = None, *, display_name: str = "", bio: str = "", **fields):
+    """A user with an author profile (the name and bio shown on their author page)."""
+    from articles.models import AuthorProfile
+
+    user = make_user(username, **fields)
+    AuthorProfile.objects.create(user=user, display_name=display_name, bio=bio)
+    return user

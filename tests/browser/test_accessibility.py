@@ -17,6 +17,10 @@ PAGE_KINDS = {
     "country index with map": ("/countries/", 200),
     "area": ("/areas/energy/", 200),
     "area index": ("/areas/", 200),
+    "search with results": ("/search/?q=energy", 200),
+    "coverage matrix": ("/coverage/", 200),
+    "author": ("/authors/haruka-morimoto/", 200),
+    "archive": ("/archive/", 200),
     "not found": ("/no-such-page/", 404),
 }
 

@@ -1,4 +1,4 @@
-"""Load the demo publication: countries, cooperation areas and original articles.
+"""Load the demo publication: countries, cooperation areas, original articles and their authors.
 
 Idempotent: rows are matched by slug and only missing ones are created, so running it again
 changes nothing and never overwrites an editor's changes.
@@ -9,19 +9,23 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
-from articles.models import Article
+from articles.models import Article, AuthorProfile
 from countries.models import CooperationArea, Country
 
 COUNTRIES_FILE = settings.BASE_DIR / "countries" / "demo" / "countries.json"
 AREAS_FILE = settings.BASE_DIR / "countries" / "demo" / "areas.json"
 ARTICLES_DIR = settings.BASE_DIR / "articles" / "demo"
+AUTHORS_FILE = ARTICLES_DIR / "authors.json"
 
 HEADER_KEYS = {
     "title", "slug", "dek", "byline", "countries", "areas", "tags", "featured", "status",
@@ -42,6 +46,32 @@ class DemoArticle:
     status: str
     days_ago: int
     body: str
+
+
+@cache
+def _demo_bios() -> dict[str, str]:
+    return json.loads(AUTHORS_FILE.read_text(encoding="utf-8"))
+
+
+def demo_author(byline: str):
+    """The author account behind a demo byline, created with its profile when missing.
+
+    Demo authors cannot sign in (unusable password); their username is the slugified byline.
+    """
+    if not byline:
+        return None
+    username = slugify(byline)
+    first_name, _, last_name = byline.partition(" ")
+    user, created = get_user_model().objects.get_or_create(
+        username=username, defaults={"first_name": first_name, "last_name": last_name}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    AuthorProfile.objects.get_or_create(
+        user=user, defaults={"display_name": byline, "bio": _demo_bios().get(byline, "")}
+    )
+    return user
 
 
 def _split_list(value: str) -> list[str]:
@@ -133,13 +163,20 @@ class Command(BaseCommand):
         created = 0
         for path in sorted(ARTICLES_DIR.glob("*.md")):
             demo = parse_demo_article(path)
+            author = demo_author(demo.byline)
             if demo.slug in existing:
+                # Demo articles loaded before authors existed get theirs; set ones stay.
+                if author:
+                    Article.objects.filter(
+                        slug=demo.slug, author__isnull=True, byline=demo.byline
+                    ).update(author=author)
                 continue
             article = Article.objects.create(
                 title=demo.title,
                 slug=demo.slug,
                 dek=demo.dek,
                 byline=demo.byline,
+                author=author,
                 body=demo.body,
                 featured=demo.featured,
                 status=Article.Status.DRAFT if demo.status == "draft" else Article.Status.PUBLISHED,

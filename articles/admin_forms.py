@@ -1,0 +1,146 @@
+"""Forms and widgets of the articles admin: edit-conflict guard, safe uploads, tag autocomplete."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models.fields.files import FieldFile
+from django.urls import reverse
+from django.utils.html import format_html
+from taggit.forms import TagWidget
+
+from articles import images
+from articles.models import Article, Tag
+from articles.workflow import EditConflict, check_version
+
+
+class LeadImageFormField(forms.ImageField):
+    """Accepts only real JPEG, PNG, WebP or GIF images within the size and pixel limits.
+
+    The file's name and extension are not trusted (the stored copy gets a random name), so
+    Django's extension check would only produce a confusing message; Pillow decides.
+    """
+
+    default_validators: list = []
+    default_error_messages = {"invalid_image": images.NOT_AN_IMAGE}
+
+    def to_python(self, data):
+        upload = forms.FileField.to_python(self, data)
+        if upload is None:
+            return None
+        return images.clean_upload(upload)
+
+
+class TagAutocompleteWidget(TagWidget):
+    """taggit's comma-separated tag box, suggesting existing tags as the editor types.
+
+    Suggestions come from the admin's tag autocomplete view into the browser's own suggestion
+    list (a `<datalist>`), so the field stays a plain text box: keyboard and screen readers
+    work as usual, and without JavaScript it is simply the text box it always was.
+    """
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(
+            attrs={"class": "vTextField tag-autocomplete", "autocomplete": "off", **(attrs or {})}
+        )
+
+    class Media:
+        js = ("articles/js/tag_autocomplete.js",)
+
+    def get_context(self, name: str, value, attrs: dict | None) -> dict:
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        widget_attrs["data-autocomplete-url"] = reverse("admin:articles_tag_autocomplete")
+        widget_attrs["list"] = f"{widget_attrs.get('id', name)}_suggestions"
+        return context
+
+    def render(self, name: str, value, attrs: dict | None = None, renderer=None) -> str:
+        list_id = f"{(attrs or {}).get('id', name)}_suggestions"
+        return super().render(name, value, attrs, renderer) + format_html(
+            '<datalist id="{}"></datalist>', list_id
+        )
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The admin builds the model fields; this adds the version the editor started from."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+        self.saved_version: int | None = None
+
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        if self.instance.pk:
+            try:
+                self.saved_version = check_version(
+                    self.instance, cleaned_data.get("loaded_version")
+                )
+            except EditConflict as conflict:
+                # Keep everything the editor typed, but let the next save go through once
+                # they have merged: the form now carries the version they were shown.
+                data = self.data.copy()
+                data["loaded_version"] = conflict.current_version
+                self.data = data
+                message = conflict.message
+                differing = self._fields_differing_from_saved(cleaned_data)
+                if differing:
+                    message += f" Fields where your version differs: {', '.join(differing)}."
+                raise ValidationError(message, code="edit_conflict") from None
+        return cleaned_data
+
+    def _fields_differing_from_saved(self, cleaned_data: dict) -> list[str]:
+        saved = Article.objects.get(pk=self.instance.pk)
+        plain = {f.name for f in Article._meta.concrete_fields if not f.is_relation}
+        return [
+            str(self.fields[name].label)
+            for name in self.fields
+            if name in plain
+            and name in cleaned_data
+            and _comparable(cleaned_data[name]) != _comparable(getattr(saved, name))
+        ]
+
+
+def _comparable(value):
+    # The form has whole seconds where the database may hold microseconds, and None where
+    # the database has a file field without a file.
+    if isinstance(value, datetime):
+        return value.replace(microsecond=0)
+    if isinstance(value, FieldFile):
+        return value.name or None
+    return value
+
+
+class TagAdminForm(forms.ModelForm):
+    class Meta:
+        model = Tag
+        fields = ("name", "slug")
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        clash = Tag.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).first()
+        if clash:
+            raise ValidationError(
+                f"There is already a tag “{clash.name}”. Tags ignore case; to combine the two, "
+                "select both in the tag list and use “Merge selected tags”."
+            )
+        return name
+
+
+class MergeTagsForm(forms.Form):
+    target = forms.ModelChoiceField(
+        queryset=Tag.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        label="Keep this tag",
+        help_text="Every article with the other selected tags gets this one instead.",
+    )
+
+    def __init__(self, *args, tags, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = tags

@@ -1,0 +1,372 @@
+"""The newsroom assistant in the article admin: "Suggest from text" and "Import from text".
+
+Suggest from text reads the title, standfirst and body as they stand in the form, unsaved
+edits included, and shows the countries, cooperation areas and tags they mention with the
+evidence. The form comes back unsaved: fields the editor left empty are pre-filled, and
+choices already made are only ever added to when the editor ticks suggestions and presses
+"Apply". Nothing is saved until they press Save.
+
+Import from text turns pasted text or an uploaded .txt/.md file into a draft, the same way as
+`manage.py import_article`, and opens it.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.loader import select_template
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from taggit.utils import parse_tags
+
+from articles.importing import (
+    MAX_BYTES,
+    TEXT_SUFFIXES,
+    ImportFailed,
+    ParsedArticle,
+    decode,
+    import_article,
+    parse,
+    slug_for,
+)
+from articles.suggestions import Suggestions, suggest
+from countries.recognition import Mention, Snippet
+
+SUGGEST = "_suggest"
+APPLY = "_apply_suggestions"
+TEXT_FIELDS = ("title", "dek", "body")
+
+
+def tags_value(names: list[str]) -> str:
+    """Tag names as the tag field reads them back: quoted, so spaces and commas survive."""
+    return ", ".join('"{}"'.format(name.replace('"', "")) for name in names)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One suggestion as the panel lists it."""
+
+    value: str  # what its checkbox sends
+    name: str
+    count: int
+    forms: str  # the spellings found, e.g. "Astana, Kazakh"
+    snippets: list[Snippet]
+    chosen: bool  # already in the form
+    ticked: bool  # its checkbox starts ticked
+    note: str = ""
+
+
+class SuggestionPanel:
+    """What the template shows: each suggestion, whether the form has it, and what was done."""
+
+    def __init__(self, suggestions: Suggestions) -> None:
+        self.suggestions = suggestions
+        self.groups: list[tuple[str, str, list[Row]]] = []
+        self.prefilled: list[str] = []
+        self.applied: list[str] = []
+
+    def __bool__(self) -> bool:
+        return True
+
+    @property
+    def has_unchosen(self) -> bool:
+        return any(not row.chosen for _, _, rows in self.groups for row in rows)
+
+    def mark_chosen(self, values: dict[str, Any]) -> None:
+        countries, areas, tags = chosen(values)
+        found = self.suggestions
+
+        def mention_rows(mentions: list[Mention], ids: set[str]) -> list[Row]:
+            return [
+                Row(
+                    str(m.pk),
+                    m.name,
+                    m.count,
+                    m.forms_display(),
+                    m.snippets,
+                    chosen=str(m.pk) in ids,
+                    ticked=True,
+                )
+                for m in mentions
+            ]
+
+        tag_rows = [
+            Row(
+                tag.name,
+                tag.name,
+                tag.count,
+                "",
+                [tag.snippet] if tag.snippet else [],
+                chosen=tag.name.casefold() in tags,
+                # A new tag is offered, never ticked for the editor.
+                ticked=tag.existing,
+                note="" if tag.existing else "new tag",
+            )
+            for tag in found.tags
+        ]
+        self.groups = [
+            ("Countries", "assistant_country", mention_rows(found.countries, countries)),
+            ("Cooperation areas", "assistant_area", mention_rows(found.areas, areas)),
+            ("Tags", "assistant_tag", tag_rows),
+        ]
+
+
+def chosen(values: dict[str, Any]) -> tuple[set[str], set[str], set[str]]:
+    """Country and area ids and folded tag names the form holds."""
+    return (
+        {str(pk) for pk in values.get("countries") or []},
+        {str(pk) for pk in values.get("cooperation_areas") or []},
+        {name.casefold() for name in parse_tags(values.get("tags") or "")},
+    )
+
+
+class ImportForm(forms.Form):
+    text = forms.CharField(
+        label="Paste the text",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 16, "class": "vLargeTextField"}),
+    )
+    upload = forms.FileField(
+        label="or upload a file",
+        required=False,
+        help_text=f"Plain text or Markdown ({', '.join(TEXT_SUFFIXES)}), UTF-8.",
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(TEXT_SUFFIXES)}),
+    )
+    update = forms.BooleanField(
+        label="Replace the article imported before under the same title",
+        required=False,
+        help_text="Otherwise an existing article is opened and left as it is.",
+    )
+    publish = forms.BooleanField(label="Publish now instead of saving a draft", required=False)
+
+    def __init__(self, *args, can_publish: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not can_publish:
+            del self.fields["publish"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        text, upload = cleaned.get("text") or "", cleaned.get("upload")
+        if self.errors:
+            return cleaned
+        if upload and text.strip():
+            raise forms.ValidationError("Paste a text or upload a file, not both.")
+        if upload:
+            if not upload.name.lower().endswith(TEXT_SUFFIXES):
+                raise forms.ValidationError(
+                    {"upload": f"Choose a {', '.join(TEXT_SUFFIXES)} file."}
+                )
+            try:
+                text = decode(upload.read(MAX_BYTES + 1))
+            except ImportFailed as error:
+                raise forms.ValidationError({"upload": f"{upload.name}: {error}."}) from None
+        elif not text.strip():
+            raise forms.ValidationError("Paste a text or upload a file.")
+        try:
+            cleaned["parsed"] = parse(text)
+        except ImportFailed as error:
+            field = "upload" if upload else "text"
+            raise forms.ValidationError({field: f"{str(error).capitalize()}."}) from None
+        return cleaned
+
+
+class AssistantAdminMixin:
+    """Adds the assistant to a ModelAdmin for Article; list it before the ModelAdmin base."""
+
+    change_form_template = "admin/articles/article/assistant_change_form.html"
+    import_template = "admin/articles/article/import_from_text.html"
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="{}_{}_import".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    # Suggest from text
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and (SUGGEST in request.POST or APPLY in request.POST):
+            return self.suggestion_view(request, object_id, form_url, extra_context)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def suggestion_view(
+        self, request: HttpRequest, object_id, form_url: str, extra_context
+    ) -> HttpResponse:
+        """Show the form again, unsaved, with the suggestions for what it says now."""
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        if object_id and obj is None:
+            return super().changeform_view(self._as_get(request), object_id, form_url)
+        allowed = (
+            self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
+        )
+        if not allowed:
+            raise PermissionDenied
+        fields = flatten_fieldsets(self.get_fieldsets(request, obj))
+        form_class = self.get_form(request, obj, change=obj is not None, fields=fields)
+        bound = form_class(request.POST, request.FILES, instance=obj)
+        values = {
+            name: bound[name].data
+            for name, field in bound.fields.items()
+            if not isinstance(field, forms.FileField)  # an upload must be chosen again
+        }
+        text = "\n\n".join(
+            str(values[name] if name in values else getattr(obj, name, "")) for name in TEXT_FIELDS
+        )
+        panel = SuggestionPanel(suggest(text))
+        if APPLY in request.POST:
+            self._apply(request, panel, values)
+        elif not any(chosen(values)):
+            self._prefill(panel, values)
+        panel.mark_chosen(values)
+        get_request = self._as_get(request)
+        get_request.assistant_initial = values
+        context = {**(extra_context or {}), "assistant": panel}
+        return super().changeform_view(get_request, object_id, form_url, context)
+
+    def _prefill(self, panel: SuggestionPanel, values: dict[str, Any]) -> None:
+        """Fill in a form with no countries, areas or tags chosen yet."""
+        found = panel.suggestions
+        if "countries" in values and found.countries:
+            values["countries"] = [str(m.pk) for m in found.countries]
+            panel.prefilled += [m.name for m in found.countries]
+        if "cooperation_areas" in values and found.areas:
+            values["cooperation_areas"] = [str(m.pk) for m in found.areas]
+            panel.prefilled += [m.name for m in found.areas]
+        # New phrases are only offered: a tag is created only when the editor picks it.
+        existing = [t.name for t in found.tags if t.existing]
+        if "tags" in values and existing:
+            values["tags"] = tags_value(existing)
+            panel.prefilled += existing
+
+    def _apply(self, request: HttpRequest, panel: SuggestionPanel, values: dict[str, Any]) -> None:
+        """Add the suggestions the editor ticked; only what was suggested can be added."""
+        found = panel.suggestions
+        for field, key, mentions in (
+            ("countries", "assistant_country", found.countries),
+            ("cooperation_areas", "assistant_area", found.areas),
+        ):
+            ticked = set(request.POST.getlist(key))
+            current = [str(pk) for pk in values.get(field) or []]
+            added = [m for m in mentions if str(m.pk) in ticked and str(m.pk) not in current]
+            if field in values and added:
+                values[field] = current + [str(m.pk) for m in added]
+                panel.applied += [m.name for m in added]
+        ticked = set(request.POST.getlist("assistant_tag"))
+        current = parse_tags(values.get("tags") or "")
+        known = {name.casefold() for name in current}
+        added_tags = [
+            t.name for t in found.tags if t.name in ticked and t.name.casefold() not in known
+        ]
+        if "tags" in values and added_tags:
+            values["tags"] = tags_value(current + added_tags)
+            panel.applied += added_tags
+
+    @staticmethod
+    def _as_get(request: HttpRequest) -> HttpRequest:
+        # The admin then renders the form without validating or saving anything.
+        get_request = copy.copy(request)
+        get_request.method = "GET"
+        return get_request
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        initial = getattr(request, "assistant_initial", None)
+        if initial is None:
+            return form_class
+
+        class FormWithSuggestions(form_class):
+            def __init__(self, *args, **form_kwargs) -> None:
+                form_kwargs["initial"] = {**(form_kwargs.get("initial") or {}), **initial}
+                super().__init__(*args, **form_kwargs)
+
+        return FormWithSuggestions
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Our template adds the panel to whichever change form would otherwise be used.
+        opts = self.opts
+        context["assistant_base_template"] = select_template(
+            [
+                f"admin/{opts.app_label}/{opts.model_name}/change_form.html",
+                f"admin/{opts.app_label}/change_form.html",
+                "admin/change_form.html",
+            ]
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # Import from text
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        can_publish = request.user.has_perm(f"{self.opts.app_label}.publish_article")
+        form = ImportForm(
+            request.POST if request.method == "POST" else None,
+            request.FILES if request.method == "POST" else None,
+            can_publish=can_publish,
+        )
+        if request.method == "POST" and form.is_valid():
+            parsed = form.cleaned_data["parsed"]
+            existing = self.model.objects.filter(slug=slug_for(parsed.title)).first()
+            if (
+                form.cleaned_data["update"]
+                and existing
+                and not self.has_change_permission(request, existing)
+            ):
+                form.add_error("update", f"You may not change “{existing}”.")
+            else:
+                return self._import(request, parsed, form.cleaned_data)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import from text",
+            "opts": self.opts,
+            "form": form,
+            "media": self.media + form.media,
+            "has_view_permission": self.has_view_permission(request),
+        }
+        return TemplateResponse(request, self.import_template, context)
+
+    def _import(self, request: HttpRequest, parsed: ParsedArticle, options: dict[str, Any]):
+        result = import_article(
+            parsed,
+            update=options.get("update", False),
+            publish=options.get("publish", False),
+            author=request.user,
+        )
+        article = result.article
+        if result.outcome == "created":
+            self.log_addition(request, article, [{"added": {}}])
+            self.message_user(
+                request, f"Imported “{article}”: {result.describe()}.", messages.SUCCESS
+            )
+        elif result.outcome == "updated":
+            self.log_change(request, article, [{"changed": {"fields": list(result.changed)}}])
+            self.message_user(
+                request, f"Updated “{article}”: {result.describe()}.", messages.SUCCESS
+            )
+        elif result.changed:
+            self.message_user(
+                request,
+                f"“{article}” was imported before and its {', '.join(result.changed)} differ "
+                "from this text. Nothing was changed; import again with “Replace” ticked to "
+                "replace it.",
+                messages.WARNING,
+            )
+        else:
+            self.message_user(
+                request, f"“{article}” was imported before from the same text.", messages.INFO
+            )
+        info = self.opts.app_label, self.opts.model_name
+        return HttpResponseRedirect(reverse("admin:{}_{}_change".format(*info), args=[article.pk]))

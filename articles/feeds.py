@@ -1,0 +1,206 @@
+"""RSS 2.0 and Atom 1.0 feeds of published articles: the whole site, a tag, a country, an
+area, an author, or any combination of facets a reader has filtered /articles/ to.
+
+Items carry the standfirst as summary and the full sanitised body as content
+(`content:encoded` in RSS, `<content type="html">` in Atom), with absolute links.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.syndication.views import Feed
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
+from django.utils.html import escape
+
+from articles.authors import author_name
+from articles.facets import Selection
+from articles.models import Article, ArticleQuerySet, Tag
+from countries.models import CooperationArea, Country
+
+FEED_SIZE = 20
+_RELATIVE_URL = re.compile(r'(\s(?:href|src)=")/(?!/)')
+
+
+class RssWithContent(Rss201rev2Feed):
+    def rss_attributes(self) -> dict[str, str]:
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+        }
+
+    def add_item_elements(self, handler, item) -> None:
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content:encoded", item["content_html"])
+
+
+class AtomWithContent(Atom1Feed):
+    def add_item_elements(self, handler, item) -> None:
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content", item["content_html"], {"type": "html"})
+
+
+@dataclass(frozen=True)
+class FeedSource:
+    """What a feed is about: its title, the page it mirrors and that page's articles."""
+
+    title: str
+    description: str
+    link: str
+    articles: ArticleQuerySet
+
+
+class ArticleFeed(Feed):
+    """The latest published articles of the whole site; subclasses narrow `get_object`."""
+
+    feed_type: type[SyndicationFeed] = RssWithContent
+
+    def get_object(self, request: HttpRequest, *args, **kwargs) -> FeedSource:
+        return FeedSource(
+            title=settings.SITE_NAME,
+            description=settings.SITE_TAGLINE,
+            link=reverse("home"),
+            articles=Article.objects.published(),
+        )
+
+    def get_feed(self, obj: FeedSource, request: HttpRequest) -> SyndicationFeed:
+        feed = super().get_feed(obj, request)
+        # Feed readers show the body away from the site: links in it must be absolute.
+        root = request.build_absolute_uri("/")
+        for item in feed.items:
+            item["content_html"] = _RELATIVE_URL.sub(rf"\1{root}", item["content_html"])
+            if item["author_link"]:
+                item["author_link"] = request.build_absolute_uri(item["author_link"])
+        return feed
+
+    def title(self, obj: FeedSource) -> str:
+        return obj.title
+
+    def link(self, obj: FeedSource) -> str:
+        return obj.link
+
+    def description(self, obj: FeedSource) -> str:
+        return obj.description
+
+    def items(self, obj: FeedSource) -> list[Article]:
+        return list(obj.articles.select_related("author").prefetch_related("tags")[:FEED_SIZE])
+
+    def item_title(self, item: Article) -> str:
+        # Plain text: feed readers (feedparser among them) read RSS and Atom titles as text.
+        return item.title
+
+    def item_description(self, item: Article) -> str:
+        # Summaries are HTML in both formats; the standfirst is plain text.
+        return escape(item.dek or item.title)
+
+    def item_link(self, item: Article) -> str:
+        return item.get_absolute_url()
+
+    def item_author_name(self, item: Article) -> str:
+        return item.display_byline
+
+    def item_author_link(self, item: Article) -> str | None:
+        if item.author_id is None:
+            return None
+        return reverse("articles:author", kwargs={"username": item.author.get_username()})
+
+    def item_pubdate(self, item: Article) -> datetime:
+        return item.publish_at
+
+    def item_updateddate(self, item: Article) -> datetime:
+        # A scheduled article is written before it goes live; it changes no earlier than that.
+        return max(item.updated_at, item.publish_at)
+
+    def item_categories(self, item: Article) -> list[str]:
+        return [tag.name for tag in item.tags.all()]
+
+    def item_extra_kwargs(self, item: Article) -> dict[str, str]:
+        return {"content_html": str(item.body_html)}
+
+
+class AtomArticleFeed(ArticleFeed):
+    feed_type = AtomWithContent
+
+    def subtitle(self, obj: FeedSource) -> str:
+        return obj.description
+
+
+def _existing(source: FeedSource) -> FeedSource:
+    """A feed whose page would be a 404 (nothing published) is a 404 too."""
+    if not source.articles.exists():
+        raise Http404("Nothing published here.")
+    return source
+
+
+class TagFeed(ArticleFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> FeedSource:
+        tag = get_object_or_404(Tag, slug=slug)
+        return _existing(
+            FeedSource(
+                title=f"{tag.name} — {settings.SITE_NAME}",
+                description=f"Articles tagged “{tag.name}” on {settings.SITE_NAME}.",
+                link=tag.get_absolute_url(),
+                articles=Selection(tags=(tag,)).apply(Article.objects.published()),
+            )
+        )
+
+
+class CountryFeed(ArticleFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> FeedSource:
+        country = get_object_or_404(Country, slug=slug)
+        return FeedSource(
+            title=f"{country.name} — {settings.SITE_NAME}",
+            description=country.summary or f"Articles on {country.name}.",
+            link=country.get_absolute_url(),
+            articles=Selection(country=country).apply(Article.objects.published()),
+        )
+
+
+class AreaFeed(ArticleFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> FeedSource:
+        area = get_object_or_404(CooperationArea, slug=slug)
+        return FeedSource(
+            title=f"{area.name} — {settings.SITE_NAME}",
+            description=area.summary or f"Articles on {area.name}.",
+            link=area.get_absolute_url(),
+            articles=Selection(area=area).apply(Article.objects.published()),
+        )
+
+
+class FacetFeed(ArticleFeed):
+    """The feed of /articles/ with whatever `?tag=…&country=…&area=…` the reader chose."""
+
+    def get_object(self, request: HttpRequest) -> FeedSource:
+        selection = Selection.from_params(request.GET)
+        labels = " · ".join(f.label for f in selection.active_filters())
+        return FeedSource(
+            title=f"{labels} — {settings.SITE_NAME}" if labels else settings.SITE_NAME,
+            description=f"Articles on {labels}." if labels else settings.SITE_TAGLINE,
+            link=selection.url(),
+            articles=selection.apply(Article.objects.published()),
+        )
+
+
+class AuthorFeed(ArticleFeed):
+    def get_object(self, request: HttpRequest, username: str) -> FeedSource:
+        user_model = get_user_model()
+        author = get_object_or_404(
+            user_model.objects.select_related("author_profile"),
+            **{user_model.USERNAME_FIELD: username},
+        )
+        name = author_name(author)
+        return _existing(
+            FeedSource(
+                title=f"{name} — {settings.SITE_NAME}",
+                description=f"Articles by {name} on {settings.SITE_NAME}.",
+                link=reverse("articles:author", kwargs={"username": username}),
+                articles=Article.objects.published().filter(author=author),
+            )
+        )

@@ -1,0 +1,264 @@
+"""Turn raw wire copy or a Markdown draft into an article.
+
+The format is what editors already receive:
+
+- the first non-empty line is the title (a Markdown `#` heading or setext underline is
+  allowed, and a repeated title line right after it is dropped);
+- the rest is the Markdown body, kept as written, curly quotes and dashes included;
+- an optional trailing "Tags" section, a line `Tags` followed by tag lines (one or more per
+  line, comma-separated, bullets allowed) or a line `Tags: a, b`, becomes the tags and is
+  removed from the body.
+
+Countries and cooperation areas are set by `countries.recognition`.
+
+"The same file" is the same title: an article is looked up by the slug its title gives. A
+re-import of a text whose article exists changes nothing unless `update` is asked for, and
+then only when the title, body or tags differ. (Storing a hash of the source would need a
+column on Article; the slug and a comparison of the body do the job without one.)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from articles.history import record_revision, without_history
+from articles.models import Article
+from countries.recognition import Matcher, recognise
+
+MAX_BYTES = 2 * 1024 * 1024
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+MAX_TAG_LENGTH = 100  # taggit's name column
+MAX_TAG_WORDS = 8
+MAX_TAG_LINES = 20
+
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$")
+_SETEXT_UNDERLINE = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
+_EMPHASIS = r"(?:\*\*|__|\*|_)?"
+_TAGS_HEADER = re.compile(
+    rf"^\s{{0,3}}(?:#{{1,6}}\s+)?{_EMPHASIS}tags{_EMPHASIS}\s*(?::{_EMPHASIS}\s*(?P<rest>.*))?$",
+    re.IGNORECASE,
+)
+_BULLET = re.compile(r"^\s*(?:[-*+\u2022]|\d+[.)])\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+class ImportFailed(ValueError):
+    """The text cannot become an article; the message says why, for the editor."""
+
+
+@dataclass(frozen=True)
+class ParsedArticle:
+    title: str
+    body: str
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    outcome: Literal["created", "unchanged", "updated"]
+    article: Article
+    # What differs between the text and the article (for "unchanged") or what was replaced.
+    changed: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        article = self.article
+        if self.outcome == "unchanged":
+            if not self.changed:
+                return "already imported, identical"
+            return f"already imported; its {', '.join(self.changed)} differ from this text"
+        counts = (
+            (article.countries.count(), "country", "countries"),
+            (article.cooperation_areas.count(), "area", "areas"),
+            (len(article.tags.all()), "tag", "tags"),
+        )
+        summary = f"{article.get_status_display().lower()}; " + ", ".join(
+            f"{n} {one if n == 1 else many}" for n, one, many in counts
+        )
+        if self.outcome == "updated":
+            return f"{', '.join(self.changed)} replaced; {summary}"
+        return summary
+
+
+def decode(data: bytes) -> str:
+    """The text of an uploaded or read file; anything but non-empty UTF-8 text is refused."""
+    if len(data) > MAX_BYTES:
+        raise ImportFailed(f"too large ({len(data):,} bytes; at most {MAX_BYTES:,})")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ImportFailed("UTF-16 text; save it as UTF-8")
+    if b"\x00" in data:
+        raise ImportFailed("binary file, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFailed(
+            f"not UTF-8 text (undecodable byte 0x{data[error.start]:02x} at offset {error.start})"
+        ) from None
+    if _CONTROL.search(text):
+        raise ImportFailed("binary file, not text (control characters)")
+    if not text.strip():
+        raise ImportFailed("empty file")
+    return text
+
+
+def _clean_title(line: str) -> str:
+    heading = _HEADING.match(line)
+    return " ".join((heading.group(1) if heading else line).split())
+
+
+def _same_title(line: str, title: str) -> bool:
+    return _clean_title(line).casefold() == title.casefold()
+
+
+def _split_tags(line: str) -> list[str]:
+    line = _BULLET.sub("", line)
+    names = []
+    for part in re.split(r"[,;]", line):
+        name = part.strip().strip("\"'\u201c\u201d").lstrip("#").strip()
+        if name:
+            names.append(name)
+    return names
+
+
+def _is_sentence(line: str) -> bool:
+    return len(line.split()) > 3 and line.rstrip()[-1] in ".!?\u2026"
+
+
+def _looks_like_tag(name: str) -> bool:
+    return len(name) <= MAX_TAG_LENGTH and len(name.split()) <= MAX_TAG_WORDS
+
+
+def _trailing_tags(lines: list[str]) -> tuple[list[str], list[str]] | None:
+    """(body lines, tags) when the text ends with a Tags section, else None."""
+    for index in range(len(lines) - 1, -1, -1):
+        header = _TAGS_HEADER.match(lines[index])
+        if not header:
+            continue
+        tag_lines = [line for line in lines[index + 1 :] if line.strip()]
+        if header.group("rest"):
+            tag_lines.insert(0, header.group("rest"))
+        names = [name for line in tag_lines for name in _split_tags(line)]
+        # A "Tags" line followed by prose is prose, not a tag list.
+        if (
+            len(tag_lines) > MAX_TAG_LINES
+            or any(_is_sentence(line) for line in tag_lines)
+            or not all(_looks_like_tag(name) for name in names)
+        ):
+            return None
+        unique: dict[str, str] = {}
+        for name in names:
+            unique.setdefault(name.casefold(), name)
+        return lines[:index], list(unique.values())
+    return None
+
+
+def parse(text: str) -> ParsedArticle:
+    """Title, Markdown body and tags of a raw text; see the module's docstring for the rules."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n")
+    lines = [line.rstrip() for line in lines]
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    if not lines:
+        raise ImportFailed("empty file")
+    title = _clean_title(lines.pop(0))
+    if lines and _SETEXT_UNDERLINE.match(lines[0]) and lines[0].strip():
+        lines.pop(0)
+    if not any(char.isalnum() for char in title):
+        raise ImportFailed(f"the first line, {title!r}, has no letters or digits for a title")
+    title_field = Article._meta.get_field("title")
+    if len(title) > title_field.max_length:
+        raise ImportFailed(
+            f"the first line is {len(title)} characters long; a title has at most "
+            f"{title_field.max_length} (is the title line missing?)"
+        )
+    rest = [i for i, line in enumerate(lines) if line.strip()]
+    if rest and _same_title(lines[rest[0]], title):
+        del lines[: rest[0] + 1]
+        if lines and _SETEXT_UNDERLINE.match(lines[0]) and lines[0].strip():
+            lines.pop(0)
+    tags: list[str] = []
+    if (split := _trailing_tags(lines)) is not None:
+        lines, tags = split
+    body = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+    return ParsedArticle(title=title, body=f"{body}\n" if body else "", tags=tuple(tags))
+
+
+def slug_for(title: str) -> str:
+    """The slug a new article with this title gets, before any -2, -3 suffix."""
+    max_length = Article._meta.get_field("slug").max_length - 6
+    return slugify(title, allow_unicode=True)[:max_length].strip("-") or "untitled"
+
+
+def _normalised(body: str) -> str:
+    return "\n".join(line.rstrip() for line in body.replace("\r\n", "\n").split("\n")).strip()
+
+
+def _differences(article: Article, parsed: ParsedArticle, publish: bool) -> list[str]:
+    changed = []
+    if article.title != parsed.title:
+        changed.append("title")
+    if _normalised(article.body) != _normalised(parsed.body):
+        changed.append("body")
+    if {name.casefold() for name in article.tags.names()} != {t.casefold() for t in parsed.tags}:
+        changed.append("tags")
+    if publish and article.status != Article.Status.PUBLISHED:
+        changed.append("status")
+    return changed
+
+
+def import_article(
+    parsed: ParsedArticle,
+    *,
+    update: bool = False,
+    publish: bool = False,
+    author=None,
+    matcher: Matcher | None = None,
+) -> ImportResult:
+    """Create the article `parsed` describes, or report (and with `update`, refresh) its twin.
+
+    `author` is the user importing: the new article's author, and the revision's.
+    """
+    with transaction.atomic():
+        existing = Article.objects.select_for_update().filter(slug=slug_for(parsed.title)).first()
+        if existing is not None:
+            changed = tuple(_differences(existing, parsed, publish))
+            if not changed or not update:
+                return ImportResult("unchanged", existing, changed)
+            # Keep what is about to be replaced restorable, as the admin does.
+            if without_history([existing]):
+                record_revision([existing], user=author, comment="Before an import replaced it")
+            article = existing
+            article.version += 1  # an editor's open form on it is now stale
+        else:
+            article = Article(author=author)
+        article.title = parsed.title
+        article.body = parsed.body
+        if publish and article.status != Article.Status.PUBLISHED:
+            article.status = Article.Status.PUBLISHED
+            article.publish_at = timezone.now()
+        article.save()
+        found = recognise(f"{parsed.title}\n\n{parsed.body}", matcher)
+        article.countries.set([mention.pk for mention in found.countries])
+        article.cooperation_areas.set([mention.pk for mention in found.areas])
+        article.tags.set(list(parsed.tags))
+        record_revision(
+            [article],
+            user=author,
+            comment="Updated from imported text" if existing else "Imported from text",
+        )
+    if existing is not None:
+        return ImportResult("updated", article, changed)
+    return ImportResult("created", article)
+
+
+def import_text(data: bytes | str, **options) -> ImportResult:
+    """Decode (when given bytes), parse and import one text. Raises ImportFailed."""
+    text = decode(data) if isinstance(data, bytes) else data
+    if not text.strip():
+        raise ImportFailed("empty text")
+    return import_article(parse(text), **options)

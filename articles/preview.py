@@ -1,0 +1,128 @@
+"""Previews of articles that are not public yet, for staff and for reviewers with a link.
+
+Both render the public article template itself (`articles/article_detail.html`, through
+`article_preview.html`, which only adds a banner), so a preview looks exactly like the page
+readers will get. A share link carries the article's id signed with Django's signing framework
+and a timestamp: no table to keep, and it stops working on its own when it expires.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
+
+from articles.models import Article, ArticleQuerySet
+from articles.views import ArticleDetailView
+
+SHARE_SALT = "articles.preview.share"
+
+
+def share_token(article: Article) -> str:
+    return signing.dumps(article.pk, salt=SHARE_SALT)
+
+
+def share_url(request: HttpRequest, article: Article) -> str:
+    """An absolute link a reviewer without an account can open until it expires."""
+    path = reverse("articles:shared_preview", kwargs={"token": share_token(article)})
+    return request.build_absolute_uri(path)
+
+
+def share_expires(issued: datetime | None = None) -> datetime:
+    return (issued or timezone.now()) + settings.PREVIEW_LINK_MAX_AGE
+
+
+def read_token(token: str) -> tuple[int, datetime]:
+    """The article a share token was made for and when; 404 if tampered with or expired."""
+    try:
+        article_id = signing.loads(token, salt=SHARE_SALT, max_age=settings.PREVIEW_LINK_MAX_AGE)
+    except signing.BadSignature:
+        # SignatureExpired is a BadSignature too: both look like "no such page".
+        raise Http404("This preview link is not valid or has expired.") from None
+    if not isinstance(article_id, int):
+        raise Http404("This preview link is not valid.")
+    # A signed value reads "payload:timestamp:signature"; the signature covers the timestamp.
+    timestamp = token.rsplit(signing.Signer().sep, 2)[1]
+    return article_id, datetime.fromtimestamp(signing.b62_decode(timestamp), tz=UTC)
+
+
+class ArticlePreviewView(ArticleDetailView):
+    """The public article page for any article, with a "not published" banner."""
+
+    template_name = "articles/article_preview.html"
+    shared = False
+
+    def get_queryset(self) -> ArticleQuerySet:
+        return Article.objects.select_related("author").prefetch_related(
+            "tags", "countries", "cooperation_areas"
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["preview"] = {
+            "shared": self.shared,
+            "status": _status_label(self.object),
+            "expires": getattr(self, "expires", None),
+        }
+        return context
+
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+        response = super().render_to_response(context, **kwargs)
+        # A preview must never be indexed, cached by a proxy, or leak its link as a referrer.
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        response["Referrer-Policy"] = "no-referrer"
+        add_never_cache_headers(response)
+        return response
+
+
+@method_decorator(staff_member_required, name="dispatch")
+class StaffPreviewView(ArticlePreviewView):
+    """Reached from the admin change page; staff who may see the article in the admin."""
+
+    pk_url_kwarg = "pk"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.has_perm("articles.view_article"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["preview"]["share_url"] = share_url(self.request, self.object)
+        context["preview"]["share_expires"] = share_expires()
+        context["preview"]["change_url"] = reverse(
+            "admin:articles_article_change", args=[self.object.pk]
+        )
+        return context
+
+
+class SharedPreviewView(ArticlePreviewView):
+    """Reached with a signed link by anyone holding it, signed in or not."""
+
+    shared = True
+
+    def get_object(self, queryset=None) -> Article:
+        article_id, issued = read_token(self.kwargs["token"])
+        self.expires = share_expires(issued)
+        queryset = queryset if queryset is not None else self.get_queryset()
+        try:
+            return queryset.get(pk=article_id)
+        except Article.DoesNotExist:
+            raise Http404("The article of this preview link no longer exists.") from None
+
+
+def _status_label(article: Article) -> str:
+    if article.is_public:
+        return "Published"
+    if article.is_scheduled:
+        return f"Scheduled for {timezone.localtime(article.publish_at):%d %B %Y at %H:%M}"
+    return "Draft"

@@ -1,0 +1,225 @@
+"""Full-text search over published articles, on PostgreSQL or SQLite.
+
+Readers type web-search syntax: words (all must match), `"exact phrase"`, `or` between
+alternatives and `-word` to exclude. PostgreSQL understands that syntax natively
+(`websearch_to_tsquery`); SQLite's FTS5 gets the same query translated by `to_fts5()`. Both
+rank a title match above a body-only match and break ties by recency.
+
+The index follows every change: `articles.signals` calls `reindex()` when an article, its
+tags, countries or areas change; code that bypasses model signals (bulk creation,
+`QuerySet.update()` of the title, standfirst or body) must call `reindex()` itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from types import ModuleType
+
+from django.core.exceptions import BadRequest
+from django.db import connection
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.models import Article, ArticleQuerySet
+
+MAX_QUERY_LENGTH = 200
+# Private-use characters mark highlights inside snippets: they cannot clash with article
+# text, and the snippet is escaped before they become <mark> tags.
+MARK_START = "\ue000"
+MARK_END = "\ue001"
+
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_WORD = re.compile(r"\w+")
+_MARKDOWN_NOISE = re.compile(r"\]\([^)\s]*\)?|[*_`#>\[\]]+|\(\s*https?://\S*\)?")
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One or more words that must appear together, in order."""
+
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """`required` clauses all match; each clause is alternatives joined by `or`."""
+
+    required: tuple[tuple[Phrase, ...], ...] = ()
+    excluded: tuple[Phrase, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.required
+
+    @property
+    def words(self) -> list[str]:
+        """The words a reader asked for (not the excluded ones), first occurrence first."""
+        found = (word for clause in self.required for phrase in clause for word in phrase.words)
+        return list(dict.fromkeys(found))
+
+
+def clean_query(text: str) -> str:
+    """The query as typed, without control characters; too long a query is a bad request."""
+    text = " ".join(_CONTROL_CHARACTERS.sub(" ", text).split())
+    if len(text) > MAX_QUERY_LENGTH:
+        raise BadRequest(f"Search terms are limited to {MAX_QUERY_LENGTH} characters.")
+    return text
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Parse web-search syntax the way PostgreSQL's `websearch_to_tsquery` reads it."""
+    clauses: list[list[Phrase]] = []
+    excluded: list[Phrase] = []
+    join_next = False
+    for match in _TOKEN.finditer(text):
+        quoted_negation, quoted, bare = match.groups()
+        if bare is not None and bare.lower() == "or":
+            join_next = bool(clauses)
+            continue
+        negated = bool(quoted_negation) or (bare is not None and bare.startswith("-"))
+        words = tuple(w.lower() for w in _WORD.findall(quoted if quoted is not None else bare))
+        if not words:
+            continue
+        phrase = Phrase(words)
+        if negated:
+            excluded.append(phrase)
+        elif join_next:
+            clauses[-1].append(phrase)
+        else:
+            clauses.append([phrase])
+        join_next = False
+    return ParsedQuery(tuple(tuple(clause) for clause in clauses), tuple(excluded))
+
+
+def to_fts5(query: ParsedQuery) -> str:
+    """The FTS5 MATCH expression for `query`; every term is quoted, so no input is syntax."""
+
+    def quoted(phrase: Phrase) -> str:
+        return '"' + " ".join(phrase.words) + '"'
+
+    expression = " AND ".join(
+        "(" + " OR ".join(quoted(phrase) for phrase in clause) + ")" for clause in query.required
+    )
+    for phrase in query.excluded:
+        expression += f" NOT {quoted(phrase)}"
+    return expression
+
+
+def backend(vendor: str | None = None) -> ModuleType:
+    """The search implementation for the database in use."""
+    from articles.search_backends import postgres, sqlite
+
+    return postgres if (vendor or connection.vendor) == "postgresql" else sqlite
+
+
+class RankedResults(Sequence):
+    """Search results in rank order, ready for the paginator.
+
+    The ranked ids come from one query; the articles of a page from another, through the
+    queryset the search started from (so its `select_related`/`prefetch_related` apply).
+    `as_queryset()` hands the same set to facet counts without running the match again.
+    """
+
+    ordered = True  # tells the paginator the order is deliberate
+
+    def __init__(self, articles: ArticleQuerySet, ids: list[int]) -> None:
+        self.articles = articles
+        self.ids = ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        ids = self.ids[index]
+        found = self.articles.filter(pk__in=ids).in_bulk()
+        return [found[pk] for pk in ids if pk in found]
+
+    def as_queryset(self) -> ArticleQuerySet:
+        """The matching articles as an (unordered) queryset, with one parameter for all ids."""
+        return Article.objects.filter(pk__in=backend().id_list(self.ids))
+
+
+def search(articles: ArticleQuerySet, text: str) -> RankedResults:
+    """`articles` matching `text`, most relevant first, newest first among equals."""
+    query = parse_query(text)
+    ids = [] if query.is_empty else backend().ranked_ids(articles, text, query)
+    return RankedResults(articles, ids)
+
+
+def highlight(articles: Iterable[Article], text: str) -> None:
+    """Give each article a `snippet`: body text around the matches, with `<mark>` on them.
+
+    One query for the whole page of results.
+    """
+    articles = list(articles)
+    if not articles:
+        return
+    query = parse_query(text)
+    raw = {} if query.is_empty else backend().snippets([a.pk for a in articles], text, query)
+    for article in articles:
+        article.snippet = render_snippet(raw.get(article.pk, ""))
+
+
+def render_snippet(raw: str) -> SafeString:
+    """Escape a snippet, tidy Markdown punctuation and turn the markers into `<mark>`."""
+    text = " ".join(_MARKDOWN_NOISE.sub(" ", raw).split())
+    html = escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    # A fragment can cut through a marked word; close what the cut left open.
+    html += "</mark>" * (html.count("<mark>") - html.count("</mark>"))
+    return mark_safe(html)
+
+
+def suggest(text: str) -> str | None:
+    """A respelling of `text` with its unknown words replaced by close known ones, if any.
+
+    Known words are those of country, area and tag names and of published titles.
+    """
+    query = parse_query(text)
+    words = [word for word in query.words if len(word) >= 4 and not word.isdigit()][:6]
+    if not words:
+        return None
+    corrections = backend().corrections(words)
+    if not corrections:
+        return None
+
+    def respell(match: re.Match) -> str:
+        word = match.group(0)
+        return _same_case(word, corrections.get(word.lower(), word))
+
+    suggestion = _WORD.sub(respell, text)
+    return suggestion if suggestion.lower() != text.lower() else None
+
+
+def _same_case(model: str, word: str) -> str:
+    if len(model) > 1 and model.isupper():
+        return word.upper()
+    if model[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def reindex(article_ids: Iterable[int]) -> None:
+    """Rebuild the search entries of these articles from what the database holds now."""
+    ids = sorted({pk for pk in article_ids if pk is not None})
+    chunk = 2000
+    for start in range(0, len(ids), chunk):
+        backend().reindex(ids[start : start + chunk])
+
+
+def reindex_all(batch_size: int = 5000) -> int:
+    """Rebuild every article's search entry; returns how many were indexed."""
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        reindex(ids[start : start + batch_size])
+    return len(ids)

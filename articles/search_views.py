@@ -1,0 +1,78 @@
+"""The search page: ranked, highlighted results, narrowed by the same facets as /articles/."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from articles import search
+from articles.facets import Selection, facets_for
+from articles.models import Article
+
+
+@dataclass(frozen=True)
+class SearchSelection(Selection):
+    """A facet selection whose links stay on the search page and keep the query."""
+
+    query: str = ""
+
+    def url(self, name: str = "articles:search") -> str:
+        params = [("q", self.query)] if self.query else []
+        query = urlencode([*params, *self.params()])
+        return reverse(name) + (f"?{query}" if query else "")
+
+
+def search_view(request: HttpRequest) -> HttpResponse:
+    text = search.clean_query(request.GET.get("q", ""))
+    selection = replace(SearchSelection.from_params(request.GET), query=text)
+    context: dict[str, Any] = {
+        "search_query": text,
+        "selection": selection,
+        "active_filters": selection.active_filters(),
+        "searched": not search.parse_query(text).is_empty,
+    }
+    if context["searched"]:
+        context.update(_results(request, selection))
+    return render(request, "search/search.html", context)
+
+
+def _results(request: HttpRequest, selection: SearchSelection) -> dict[str, Any]:
+    published = selection.apply(Article.objects.published())
+    shown = selection.query
+    paginator = Paginator(search.search(published.for_cards(), shown), settings.ARTICLES_PER_PAGE)
+    suggestion = None
+    if paginator.count == 0:
+        # Nothing found: if a respelling finds something, show that instead of a dead end.
+        suggestion = search.suggest(shown)
+        if suggestion:
+            respelled = Paginator(
+                search.search(published.for_cards(), suggestion), settings.ARTICLES_PER_PAGE
+            )
+            if respelled.count:
+                paginator, shown = respelled, suggestion
+            else:
+                suggestion = None
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except InvalidPage:
+        raise Http404("No such page of results.") from None
+    articles = list(page.object_list)
+    search.highlight(articles, shown)
+    facets = facets_for(replace(selection, query=shown), paginator.object_list.as_queryset())
+    return {
+        "articles": articles,
+        "page_obj": page,
+        "paginator": paginator,
+        "is_paginated": paginator.num_pages > 1,
+        "facets": facets,
+        "shown_query": shown,
+        "suggestion": suggestion,
+        "suggestion_url": replace(selection, query=suggestion).url() if suggestion else "",
+    }

@@ -1,0 +1,96 @@
+"""Keep the search index in step with articles, their tags, countries and areas.
+
+Connected in `ArticlesConfig.ready()`. Each handler only works out which articles changed;
+`articles.search.reindex()` rebuilds their entries from the database in the same
+transaction, so the index never disagrees with a committed article.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+
+from articles.models import Article, ArticleArea, ArticleCountry, Tag, TaggedArticle
+from articles.search import reindex
+from countries.models import CooperationArea, Country
+
+INDEXED_FIELDS = {"title", "dek", "body"}
+
+
+def article_saved(sender, instance: Article, update_fields=None, raw=False, **kwargs) -> None:
+    if raw or (update_fields is not None and not INDEXED_FIELDS & set(update_fields)):
+        return
+    reindex([instance.pk])
+
+
+def links_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
+    """An article's tags, countries or areas changed, from either side of the relation."""
+    if not reverse:
+        if action in {"post_add", "post_remove", "post_clear"}:
+            reindex([instance.pk])
+        return
+    # From a tag, country or area: pk_set holds article ids, except for clear().
+    if action == "pre_clear":
+        instance._cleared_article_ids = _linked_article_ids(sender, instance)
+    elif action == "post_clear":
+        reindex(getattr(instance, "_cleared_article_ids", []))
+    elif action in {"post_add", "post_remove"}:
+        reindex(pk_set or [])
+
+
+def link_saved(sender, instance, raw: bool = False, **kwargs) -> None:
+    """A link row saved directly (a tag merge moves links this way), not through a manager."""
+    if not raw:
+        reindex([_article_id(instance)])
+
+
+def link_deleted(sender, instance, origin=None, **kwargs) -> None:
+    # A deleted article takes its entry with it (rebuilding it here would recreate a row for
+    # an article about to disappear); a deleted tag reindexes its articles in one go.
+    deleting = origin.model if isinstance(origin, QuerySet) else type(origin)
+    if deleting not in (Article, Tag):
+        reindex([_article_id(instance)])
+
+
+def _article_id(link) -> int:
+    return link.content_object_id if isinstance(link, TaggedArticle) else link.article_id
+
+
+def _linked_article_ids(link_model, target) -> list[int]:
+    if link_model is TaggedArticle:
+        return list(
+            TaggedArticle.objects.filter(tag=target).values_list("content_object_id", flat=True)
+        )
+    field = "country" if link_model is ArticleCountry else "area"
+    return list(link_model.objects.filter(**{field: target}).values_list("article_id", flat=True))
+
+
+def name_saved(sender, instance, created: bool = False, raw: bool = False, **kwargs) -> None:
+    """A renamed tag, country or area changes the documents of every article using it."""
+    if created or raw:
+        return
+    link_model = {Tag: TaggedArticle, Country: ArticleCountry, CooperationArea: ArticleArea}[sender]
+    reindex(_linked_article_ids(link_model, instance))
+
+
+def tag_deleting(sender, instance: Tag, **kwargs) -> None:
+    instance._deleted_article_ids = _linked_article_ids(TaggedArticle, instance)
+
+
+def tag_deleted(sender, instance: Tag, **kwargs) -> None:
+    reindex(getattr(instance, "_deleted_article_ids", []))
+
+
+def connect() -> None:
+    uid = "articles.search"
+    post_save.connect(article_saved, sender=Article, dispatch_uid=f"{uid}.article")
+    for link_model in (TaggedArticle, ArticleCountry, ArticleArea):
+        m2m_changed.connect(links_changed, sender=link_model, dispatch_uid=f"{uid}.{link_model}")
+        post_save.connect(link_saved, sender=link_model, dispatch_uid=f"{uid}.{link_model}.save")
+        post_delete.connect(
+            link_deleted, sender=link_model, dispatch_uid=f"{uid}.{link_model}.delete"
+        )
+    for named in (Tag, Country, CooperationArea):
+        post_save.connect(name_saved, sender=named, dispatch_uid=f"{uid}.{named}")
+    pre_delete.connect(tag_deleting, sender=Tag, dispatch_uid=f"{uid}.tag_deleting")
+    post_delete.connect(tag_deleted, sender=Tag, dispatch_uid=f"{uid}.tag_deleted")

@@ -1,0 +1,109 @@
+"""The coverage matrix: published articles per country and cooperation area.
+
+It answers "what has the desk covered, and where are the gaps?": countries in rows (the
+region first), areas in columns, each cell the number of published articles on both, shaded
+by volume and linking to that selection of /articles/. Three queries, whatever the number of
+countries, areas and articles.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.template.defaultfilters import pluralize
+
+from articles.facets import Selection
+from articles.models import Article
+from countries.models import CooperationArea, Country
+
+HEAT_LEVELS = 4
+ROLE_ORDER = {role: index for index, role in enumerate(Country.Role.values)}
+
+
+@dataclass(frozen=True)
+class Cell:
+    area: CooperationArea
+    count: int
+    level: int  # 0 for a gap, 1..HEAT_LEVELS by volume
+    url: str  # the articles on both; empty for a gap
+
+
+@dataclass(frozen=True)
+class Row:
+    country: Country  # annotated with article_count
+    cells: list[Cell]
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    level: int
+    label: str
+
+
+@dataclass(frozen=True)
+class CoverageMatrix:
+    areas: list[CooperationArea]  # annotated with article_count
+    rows: list[Row]
+    legend: list[LegendEntry]
+    covered: int  # cells with at least one article
+
+    @property
+    def cell_count(self) -> int:
+        return len(self.rows) * len(self.areas)
+
+
+def heat_level(count: int, highest: int) -> int:
+    """0 for none, else 1..HEAT_LEVELS in equal steps up to the busiest cell."""
+    if count <= 0 or highest <= 0:
+        return 0
+    return max(1, math.ceil(HEAT_LEVELS * count / highest))
+
+
+def legend(highest: int) -> list[LegendEntry]:
+    """What each shade stands for: "no articles", "1 article", "2\u20133 articles"…"""
+    entries = [LegendEntry(0, "no articles")]
+    for level in range(1, HEAT_LEVELS + 1):
+        low = highest * (level - 1) // HEAT_LEVELS + 1
+        high = highest * level // HEAT_LEVELS
+        if low == high:
+            entries.append(LegendEntry(level, f"{low} article{pluralize(low)}"))
+        elif low < high:
+            entries.append(LegendEntry(level, f"{low}\u2013{high} articles"))
+    return entries
+
+
+def pair_counts() -> dict[tuple[int, int], int]:
+    """Published articles per (country id, area id) pair that has any, in one query."""
+    rows = (
+        Article.objects.published()
+        .filter(countries__isnull=False, cooperation_areas__isnull=False)
+        .order_by()
+        .values_list("countries", "cooperation_areas")
+        .annotate(count=Count("pk", distinct=True))
+    )
+    return {(country, area): count for country, area, count in rows}
+
+
+def coverage_matrix() -> CoverageMatrix:
+    countries = sorted(
+        Country.objects.with_article_counts(), key=lambda c: (ROLE_ORDER.get(c.role, 99), c.name)
+    )
+    areas = list(CooperationArea.objects.with_article_counts())
+    counts = pair_counts()
+    highest = max(counts.values(), default=0)
+    rows = []
+    for country in countries:
+        cells = []
+        for area in areas:
+            count = counts.get((country.pk, area.pk), 0)
+            url = Selection(country=country, area=area).url() if count else ""
+            cells.append(Cell(area, count, heat_level(count, highest), url))
+        rows.append(Row(country, cells))
+    return CoverageMatrix(
+        areas=areas,
+        rows=rows,
+        legend=legend(highest),
+        covered=sum(1 for row in rows for cell in row.cells if cell.count),
+    )

@@ -1,0 +1,140 @@
+"""Metadata for search engines and link previews: canonical URLs and JSON-LD documents.
+
+Templates reach these through `summit/templatetags/seo.py`; everything returned is plain
+data, and `json_ld()` is the one place that turns it into a `<script>` block.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from articles.authors import author_name
+from articles.models import Article
+
+SCHEMA = "https://schema.org"
+DEFAULT_IMAGE = "img/summit-share.png"
+HEADLINE_LIMIT = 110  # Google shows no more of a NewsArticle headline.
+
+# Inside <script>, "</script>" or "<!--" in the data would end or confuse the block; the
+# JSON \u escapes mean the same characters to a JSON parser.
+_SCRIPT_SAFE = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def canonical_url(request: HttpRequest) -> str:
+    """The page's absolute address without filters; later pages of a list keep `?page=N`."""
+    url = request.build_absolute_uri(request.path)
+    page = request.GET.get("page", "")
+    if page.isdigit() and int(page) > 1:
+        url += f"?page={int(page)}"
+    return url
+
+
+def default_image_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri(static(DEFAULT_IMAGE))
+
+
+def json_ld(data: dict[str, Any]) -> SafeString:
+    """A `<script type="application/ld+json">` block that no data can break out of."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_SAFE)
+    return format_html('<script type="application/ld+json">{}</script>', SafeString(text))
+
+
+def publisher(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "@type": "NewsMediaOrganization",
+        "name": settings.SITE_NAME,
+        "url": request.build_absolute_uri(reverse("home")),
+        "logo": {"@type": "ImageObject", "url": default_image_url(request)},
+    }
+
+
+def website(request: HttpRequest) -> dict[str, Any]:
+    """The site itself, with the search box search engines may offer in their results."""
+    search_url = request.build_absolute_uri(reverse("articles:search"))
+    return {
+        "@context": SCHEMA,
+        "@type": "WebSite",
+        "name": settings.SITE_NAME,
+        "description": settings.SITE_TAGLINE,
+        "url": request.build_absolute_uri(reverse("home")),
+        "inLanguage": settings.LANGUAGE_CODE,
+        "publisher": publisher(request),
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {
+                "@type": "EntryPoint",
+                "urlTemplate": f"{search_url}?q={{search_term_string}}",
+            },
+            "query-input": "required name=search_term_string",
+        },
+    }
+
+
+def news_article(request: HttpRequest, article: Article) -> dict[str, Any]:
+    """A NewsArticle; reads tags and countries from the prefetch cache of the detail view."""
+    url = request.build_absolute_uri(article.get_absolute_url())
+    if article.author_id:
+        author = {
+            "@type": "Person",
+            "name": article.byline or author_name(article.author),
+            "url": request.build_absolute_uri(
+                reverse("articles:author", kwargs={"username": article.author.get_username()})
+            ),
+        }
+    else:
+        author = {"@type": "Organization", "name": article.display_byline}
+    image = (
+        request.build_absolute_uri(article.lead_image.url)
+        if article.lead_image
+        else default_image_url(request)
+    )
+    return {
+        "@context": SCHEMA,
+        "@type": "NewsArticle",
+        "headline": article.title[:HEADLINE_LIMIT],
+        "description": article.dek,
+        "url": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "datePublished": article.publish_at,
+        "dateModified": max(article.updated_at, article.publish_at),
+        "author": [author],
+        "publisher": publisher(request),
+        "image": [image],
+        "keywords": [tag.name for tag in article.tags.all()],
+        "about": [
+            {
+                "@type": "Country",
+                "name": country.name,
+                "url": request.build_absolute_uri(country.get_absolute_url()),
+            }
+            for country in article.countries.all()
+        ],
+        "inLanguage": settings.LANGUAGE_CODE,
+        "isAccessibleForFree": True,
+    }
+
+
+def breadcrumbs(request: HttpRequest, trail: list[tuple[str, str]]) -> dict[str, Any]:
+    """A BreadcrumbList from `(name, path)` pairs, the current page last."""
+    return {
+        "@context": SCHEMA,
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": name,
+                "item": request.build_absolute_uri(path),
+            }
+            for position, (name, path) in enumerate(trail, start=1)
+        ],
+    }

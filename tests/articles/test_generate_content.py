@@ -1,0 +1,62 @@
+"""The synthetic content generator used for benchmarks."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Article, SearchDocument
+from articles.search import search
+
+pytestmark = pytest.mark.django_db
+
+
+def generate(count: int, batch: int = 1000, seed: int = 7) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        call_command(
+            "generate_content",
+            "--articles", count, "--batch", batch, "--seed", seed, stdout=StringIO(),
+        )  # fmt: skip
+    return len(queries)
+
+
+def indexed() -> int:
+    if connection.vendor == "postgresql":
+        return SearchDocument.objects.count()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM articles_search")
+        return cursor.fetchone()[0]
+
+
+def test_generated_articles_are_complete_varied_and_searchable():
+    generate(120)
+    articles = Article.objects.all()
+    assert articles.count() == 120
+    assert articles.filter(status=Article.Status.DRAFT).exists()
+    assert articles.published().count() > 100
+    assert not articles.filter(countries=None).exists()
+    assert not articles.filter(cooperation_areas=None).exists()
+    assert not articles.filter(tags=None).exists()
+    assert not articles.filter(author=None).exists()
+    assert len(set(articles.values_list("title", flat=True))) > 60
+    assert min(len(body.split()) for body in articles.values_list("body", flat=True)) > 50
+    assert indexed() == 120
+    topic = articles.published().first().tags.first().name
+    assert len(search(Article.objects.published(), f'"{topic}"')) > 0
+
+
+def test_inserts_are_bulk_so_queries_barely_grow_with_the_number_of_articles():
+    generate(10, seed=1)  # creates the taxonomy, tags and authors once
+    small = generate(40, batch=40, seed=2)
+    large = generate(160, batch=160, seed=3)
+    # SQLite caps the parameters of one statement, so its inserts come in a few chunks.
+    assert large - small < (160 - 40) / 10
+    assert Article.objects.count() == 210
+    assert Article.objects.values("slug").distinct().count() == 210
+
+
+def test_nonsense_arguments_are_refused():
+    with pytest.raises(CommandError):
+        generate(0)

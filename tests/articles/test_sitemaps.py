@@ -1,0 +1,112 @@
+"""Sitemaps and robots.txt, parsed as a search engine would (lxml)."""
+
+from datetime import datetime, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from lxml import etree
+
+from articles.models import Article
+from tests.factories import make_area, make_article, make_country, make_scheduled
+
+pytestmark = pytest.mark.django_db
+
+NS = {
+    "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "news": "http://www.google.com/schemas/sitemap-news/0.9",
+}
+
+
+@pytest.fixture
+def newsroom():
+    kz = make_country("Kazakhstan")
+    energy = make_area("Energy")
+    return {
+        "fresh": make_article("Fresh", countries=[kz], areas=[energy], tags=["jica"], days_ago=1),
+        "old": make_article("Old", countries=[kz], tags=["jica"], days_ago=30),
+        "draft": make_article("Draft", tags=["hidden-tag"], published=False),
+        "scheduled": make_scheduled("Scheduled", tags=["hidden-tag"]),
+    }
+
+
+def parse(client, url: str) -> etree._Element:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert response["Content-Type"].startswith("application/xml")
+    return etree.fromstring(response.content)
+
+
+def locations(tree) -> list[str]:
+    return tree.xpath("//sm:loc/text()", namespaces=NS)
+
+
+def test_sitemap_index_lists_every_section(client, newsroom):
+    tree = parse(client, "/sitemap.xml")
+    assert tree.tag == f"{{{NS['sm']}}}sitemapindex"
+    assert set(locations(tree)) == {
+        f"http://testserver/sitemap-{section}.xml"
+        for section in ("sections", "articles", "news", "tags", "countries", "areas")
+    }
+    lastmods = tree.xpath("//sm:sitemap/sm:lastmod/text()", namespaces=NS)
+    assert len(lastmods) == 6
+    assert max(datetime.fromisoformat(value) for value in lastmods) >= newsroom["fresh"].updated_at
+
+
+def test_article_sitemap_lists_only_published_articles_with_last_change(client, newsroom):
+    tree = parse(client, reverse("sitemap_section", kwargs={"section": "articles"}))
+    urls = {
+        url.findtext("sm:loc", namespaces=NS): url.findtext("sm:lastmod", namespaces=NS)
+        for url in tree.findall("sm:url", namespaces=NS)
+    }
+    fresh, old = newsroom["fresh"], newsroom["old"]
+    assert set(urls) == {
+        f"http://testserver{fresh.get_absolute_url()}",
+        f"http://testserver{old.get_absolute_url()}",
+    }
+    lastmod = datetime.fromisoformat(urls[f"http://testserver{fresh.get_absolute_url()}"])
+    assert abs(lastmod - max(fresh.updated_at, fresh.publish_at)) < timedelta(seconds=1)
+    Article.objects.filter(pk=old.pk).update(updated_at=timezone.now() + timedelta(hours=1))
+    tree = parse(client, reverse("sitemap_section", kwargs={"section": "articles"}))
+    newer = tree.xpath(
+        f"//sm:url[sm:loc='http://testserver{old.get_absolute_url()}']/sm:lastmod/text()",
+        namespaces=NS,
+    )[0]
+    assert datetime.fromisoformat(newer) > lastmod
+
+
+def test_news_sitemap_has_the_last_two_days_with_publication_details(client, newsroom):
+    tree = parse(client, reverse("sitemap_section", kwargs={"section": "news"}))
+    assert locations(tree) == [f"http://testserver{newsroom['fresh'].get_absolute_url()}"]
+    assert tree.xpath("//news:publication/news:name/text()", namespaces=NS) == ["Summit"]
+    assert tree.xpath("//news:title/text()", namespaces=NS) == ["Fresh"]
+    assert tree.xpath("//news:publication_date/text()", namespaces=NS)
+
+
+def test_taxonomy_sitemaps_skip_what_only_drafts_use(client, newsroom):
+    tags = locations(parse(client, reverse("sitemap_section", kwargs={"section": "tags"})))
+    assert tags == ["http://testserver/tags/jica/"]
+    countries = parse(client, reverse("sitemap_section", kwargs={"section": "countries"}))
+    assert locations(countries) == ["http://testserver/countries/kazakhstan/"]
+    assert countries.xpath("//sm:lastmod/text()", namespaces=NS)
+    areas = locations(parse(client, reverse("sitemap_section", kwargs={"section": "areas"})))
+    assert areas == ["http://testserver/areas/energy/"]
+    sections = locations(parse(client, reverse("sitemap_section", kwargs={"section": "sections"})))
+    assert "http://testserver/" in sections
+    assert "http://testserver/articles/" in sections
+
+
+def test_unknown_sitemap_section_is_404(client, newsroom):
+    assert client.get("/sitemap-nothing.xml").status_code == 404
+    assert client.get("/sitemap-articles.xml?p=99").status_code == 404
+
+
+def test_robots_txt_names_the_sitemap_and_keeps_crawlers_out_of_admin_and_search(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert "User-agent: *" in lines
+    assert "Disallow: /admin/" in lines
+    assert "Disallow: /search/" in lines
+    assert "Sitemap: http://testserver/sitemap.xml" in lines
