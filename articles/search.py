@@ -33,7 +33,9 @@ MARK_END = "\ue001"
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"\w+")
-_MARKDOWN_NOISE = re.compile(r"\]\([^)\s]*\)?|[*_`#>\[\]]+|\(\s*https?://\S*\)?")
+_MARKDOWN_NOISE = re.compile(
+    r"\]\([^)\s]*\)?|[*_`#>\[\]|]+|\(\s*https?://\S*\)?|(?<!\w)[-:]{3,}(?!\w)"
+)
 
 
 @dataclass(frozen=True)
