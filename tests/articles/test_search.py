@@ -390,7 +390,10 @@ def test_respellings_that_only_drafts_would_match_are_not_offered(client):
 def test_snippets_drop_markdown_table_and_link_punctuation():
     from articles.search import MARK_END, MARK_START, render_snippet
 
-    raw = f"gas revenue | | Kyrgyzstan | |---|:---:| Vehicles west; {MARK_START}hydropower{MARK_END} [dam](https://example.org)"
+    raw = (
+        "gas revenue | | Kyrgyzstan | |---|:---:| Vehicles west; "
+        f"{MARK_START}hydropower{MARK_END} [dam](https://example.org)"
+    )
     assert render_snippet(raw) == (
         "gas revenue Kyrgyzstan Vehicles west; <mark>hydropower</mark> dam"
     )
