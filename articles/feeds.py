@@ -152,26 +152,32 @@ class TagFeed(ArticleFeed):
         )
 
 
-class CountryFeed(ArticleFeed):
+class TaxonomyFeed(ArticleFeed):
+    """The feed of one country's or cooperation area's page."""
+
+    model: type[Country] | type[CooperationArea]
+    selection_field: str  # the Selection field the page filters on
+
     def get_object(self, request: HttpRequest, slug: str) -> FeedSource:
-        country = get_object_or_404(Country, slug=slug)
+        subject = get_object_or_404(self.model, slug=slug)
         return FeedSource(
-            title=f"{country.name} — {settings.SITE_NAME}",
-            description=country.summary or f"Articles on {country.name}.",
-            link=country.get_absolute_url(),
-            articles=Selection(country=country).apply(Article.objects.published()),
+            title=f"{subject.name} — {settings.SITE_NAME}",
+            description=subject.summary or f"Articles on {subject.name}.",
+            link=subject.get_absolute_url(),
+            articles=Selection(**{self.selection_field: subject}).apply(
+                Article.objects.published()
+            ),
         )
 
 
-class AreaFeed(ArticleFeed):
-    def get_object(self, request: HttpRequest, slug: str) -> FeedSource:
-        area = get_object_or_404(CooperationArea, slug=slug)
-        return FeedSource(
-            title=f"{area.name} — {settings.SITE_NAME}",
-            description=area.summary or f"Articles on {area.name}.",
-            link=area.get_absolute_url(),
-            articles=Selection(area=area).apply(Article.objects.published()),
-        )
+class CountryFeed(TaxonomyFeed):
+    model = Country
+    selection_field = "country"
+
+
+class AreaFeed(TaxonomyFeed):
+    model = CooperationArea
+    selection_field = "area"
 
 
 class FacetFeed(ArticleFeed):
