@@ -76,6 +76,14 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned_data = super().clean()
+        if self.instance.pk and cleaned_data.get("loaded_version") is None:
+            # Without the version the form was opened at, a save could silently overwrite
+            # someone else's; every admin form carries it, so only a forged request lacks it.
+            raise ValidationError(
+                "This form does not say which version of the article it was opened at. "
+                "Reload the page, then make your changes again.",
+                code="missing_version",
+            )
         if self.instance.pk:
             try:
                 self.saved_version = check_version(

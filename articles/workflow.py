@@ -73,7 +73,7 @@ class EditConflict(Exception):
         )
 
 
-def check_version(article: Article, loaded_version: int | None) -> int:
+def check_version(article: Article, loaded_version: int) -> int:
     """The article's saved version, locked for this transaction; EditConflict if it moved on.
 
     `loaded_version` is the version the editor's form was built from. Must run inside the
@@ -89,9 +89,7 @@ def check_version(article: Article, loaded_version: int | None) -> int:
     if current is None:
         raise Article.DoesNotExist
     version, updated_at = current
-    # Every admin form carries the version; only a hand-made request (a script, an old
-    # test) leaves it out, and then there is nothing to compare with.
-    if loaded_version is None or loaded_version == version:
+    if loaded_version == version:
         return version
     latest = (
         Version.objects.get_for_object_reference(Article, article.pk)

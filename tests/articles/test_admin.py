@@ -68,6 +68,7 @@ def test_staff_user_changes_an_article(editor_client):
             "tags": "energy, grid",
             "lead_image_alt": "",
             "lead_image_credit": "",
+            "loaded_version": article.version,
         },
     )
     assert response.status_code == 302
@@ -75,6 +76,27 @@ def test_staff_user_changes_an_article(editor_client):
     assert article.title == "New title"
     assert article.status == "draft"
     assert set(article.tags.names()) == {"energy", "grid"}
+
+
+def test_change_without_the_opened_version_is_refused_and_changes_nothing(editor_client):
+    article = make_article("Original")
+    response = editor_client.post(
+        reverse("admin:articles_article_change", args=[article.pk]),
+        {
+            "title": "Forged",
+            "slug": article.slug,
+            "status": "published",
+            "publish_at_0": article.publish_at.date().isoformat(),
+            "publish_at_1": "10:00:00",
+            "tags": "",
+            "lead_image_alt": "",
+            "lead_image_credit": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "does not say which version" in response.content.decode()
+    article.refresh_from_db()
+    assert article.title == "Original"
 
 
 def test_image_without_description_is_a_form_error(editor_client):
