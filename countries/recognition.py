@@ -112,7 +112,45 @@ def _variants(phrase: str) -> Iterable[str]:
         forms |= {spaced.replace("-", " "), spaced.replace("-", "")}
     if not is_acronym(phrase) and phrase[-1] in string.ascii_letters:
         forms |= {form + suffix for form in list(forms) for suffix in ("s", "es")}
+    if not is_acronym(phrase) and " " not in phrase and _is_cyrillic(phrase[-1]):
+        forms |= russian_case_forms(phrase)
     return forms
+
+
+def _is_cyrillic(char: str) -> bool:
+    return "\u0400" <= char <= "\u04ff"
+
+
+# Russian news copy declines names: "в Казахстане", "с Японией", "из Китая". The common
+# noun and adjective endings cover the aliases editors write (names, capitals, demonyms).
+_ADJECTIVE_ENDINGS = ("ий", "ый", "ой", "ая", "ое", "ие", "ые")
+_ADJECTIVE_FORMS = (
+    "ий", "ый", "ого", "ому", "им", "ым", "ом", "ая", "ой", "ую", "ое", "ие", "ые", "их",
+    "ых", "ими", "ыми",
+)  # fmt: skip
+_NOUN_FORMS = {
+    # ending -> (stem cut, endings that replace it)
+    "ия": (1, ("и", "ю", "ей", "ей")),
+    "й": (1, ("я", "ю", "ем", "е")),
+    "ь": (1, ("я", "ю", "ем", "е", "и")),
+    "а": (1, ("ы", "и", "е", "у", "ой")),
+    "я": (1, ("и", "е", "ю", "ей")),
+}
+_CONSONANT_FORMS = ("а", "у", "ом", "е")
+
+
+def russian_case_forms(word: str) -> set[str]:
+    """The inflected forms of a one-word Russian name (Казахстан → Казахстана, Казахстане…)."""
+    lower = word.lower()
+    if len(lower) < 4 or lower[-1] in "оеиуыэю":
+        return set()  # short, or indeclinable (Алматы, Токио, Бишкек's neighbours aside)
+    if lower.endswith(_ADJECTIVE_ENDINGS):
+        stem = word[:-2]
+        return {stem + ending for ending in _ADJECTIVE_FORMS}
+    for ending, (cut, replacements) in _NOUN_FORMS.items():
+        if lower.endswith(ending):
+            return {word[:-cut] + replacement for replacement in replacements}
+    return {word + ending for ending in _CONSONANT_FORMS}
 
 
 @dataclass(frozen=True)

@@ -189,3 +189,19 @@ def test_a_long_text_is_read_in_one_pass(taxonomy):
         "United States": 1000,
     }
     assert names(found.areas) == {"Energy": 1000, "Infrastructure": 1000, "Health": 1000}
+
+
+def test_russian_names_are_recognised_in_their_inflected_forms():
+    matcher = Matcher(
+        [
+            Term("country", 1, "Japan", "japan", ("Japan", "Япония", "Токио", "японский")),
+            Term("country", 2, "Kazakhstan", "kazakhstan", ("Kazakhstan", "Казахстан", "Астана")),
+            Term("country", 3, "China", "china", ("China", "Китай")),
+        ]
+    )
+    text = (
+        "Переговоры в Казахстане и в Астане, визит в Японию, поставки из Китая "
+        "и японского оборудования. Казахстанский бизнес и Китайгородская улица не в счёт."
+    )
+    found = {mention.term.name: mention.count for mention in matcher.find(text)}
+    assert found == {"Kazakhstan": 2, "Japan": 2, "China": 1}
