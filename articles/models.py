@@ -37,6 +37,10 @@ def published_condition(prefix: str = "") -> Q:
     )
 
 
+# Article slugs that would be shadowed by other pages under /articles/.
+RESERVED_ARTICLE_SLUGS = frozenset({"feed"})
+
+
 def unique_slug(model: type[models.Model], text: str, *, exclude_pk: int | None = None) -> str:
     """A Unicode-safe slug for `text`, suffixed with -2, -3… until no other row uses it."""
     max_length = model._meta.get_field("slug").max_length - 6
@@ -46,6 +50,8 @@ def unique_slug(model: type[models.Model], text: str, *, exclude_pk: int | None 
         .exclude(pk=exclude_pk)
         .values_list("slug", flat=True)
     )
+    if model is Article:
+        taken |= RESERVED_ARTICLE_SLUGS
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
@@ -255,6 +261,10 @@ class Article(models.Model):
         if self.lead_image and not self.lead_image_alt.strip():
             raise ValidationError(
                 {"lead_image_alt": "Describe the image for readers who cannot see it."}
+            )
+        if self.slug in RESERVED_ARTICLE_SLUGS:
+            raise ValidationError(
+                {"slug": f"“{self.slug}” is taken by another page; choose another slug."}
             )
 
     @property

@@ -103,3 +103,16 @@ def test_kicker_prefers_a_central_asian_country():
     kyrgyzstan = make_country("Kyrgyzstan")
     article = make_article("Both", countries=[japan, kyrgyzstan])
     assert article.kicker_country == kyrgyzstan
+
+
+def test_a_title_that_slugifies_to_a_reserved_path_gets_another_slug():
+    assert make_article("Feed").slug == "feed-2"
+
+
+def test_editors_cannot_choose_a_reserved_slug():
+    from django.core.exceptions import ValidationError
+
+    article = make_article("Anything")
+    article.slug = "feed"
+    with pytest.raises(ValidationError, match="taken by another page"):
+        article.full_clean()
