@@ -11,18 +11,9 @@ from tests.factories import (
     make_area,
     make_article,
     make_country,
-    make_editor,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(client):
-    user = make_editor("desk", first_name="Desk", last_name="Editor")
-    client.force_login(user)
-    client.user = user
-    return client
 
 
 def change_url(article: Article) -> str:

@@ -11,18 +11,11 @@ from articles import preview
 from tests.factories import (
     make_article,
     make_contributor,
-    make_editor,
     make_scheduled,
     make_user,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(client):
-    client.force_login(make_editor("desk"))
-    return client
 
 
 def share_link_from(page: str) -> str:

@@ -28,22 +28,6 @@ def change_url(article: Article) -> str:
     return reverse("admin:articles_article_change", args=[article.pk])
 
 
-@pytest.fixture
-def contributor(client):
-    user = make_contributor("writer", first_name="Wanda", last_name="Writer")
-    client.force_login(user)
-    client.user = user
-    return client
-
-
-@pytest.fixture
-def editor(client):
-    user = make_editor("desk", first_name="Desk", last_name="Editor")
-    client.force_login(user)
-    client.user = user
-    return client
-
-
 def test_the_data_migration_creates_both_roles_with_the_publish_permission_for_editors():
     editor_perms = set(
         Group.objects.get(name="Editor").permissions.values_list("codename", flat=True)

@@ -9,28 +9,12 @@ from articles.tags import likely_duplicates, tag_key
 from tests.factories import (
     article_admin_data,
     make_article,
-    make_contributor,
     make_country,
-    make_editor,
 )
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "admin:articles_tag_changelist"
-
-
-@pytest.fixture
-def editor(client):
-    client.force_login(make_editor("desk"))
-    return client
-
-
-@pytest.fixture
-def contributor(client):
-    user = make_contributor("writer")
-    client.force_login(user)
-    client.user = user
-    return client
 
 
 def test_tags_differing_only_by_case_are_one_tag(editor):
