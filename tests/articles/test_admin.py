@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from tests.articles.conftest import signed_in
 from tests.factories import make_area, make_article, make_country, make_scheduled, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -12,10 +13,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def editor_client(client):
-    editor = make_staff("desk", first_name="Desk", last_name="Editor")
-    client.force_login(editor)
-    client.editor = editor
-    return client
+    """A client signed in as a superuser, who may do everything in the admin."""
+    return signed_in(client, make_staff("desk", first_name="Desk", last_name="Editor"))
 
 
 def test_staff_user_adds_an_article_with_taxonomy(editor_client):
@@ -42,7 +41,7 @@ def test_staff_user_adds_an_article_with_taxonomy(editor_client):
     assert response.status_code == 302, response.context["adminform"].form.errors
     article = Article.objects.get(title="Steppe solar")
     assert article.slug == "steppe-solar"
-    assert article.author == editor_client.editor
+    assert article.author == editor_client.user
     assert list(article.countries.all()) == [kz]
     assert list(article.cooperation_areas.all()) == [energy]
     assert set(article.tags.names()) == {"solar", "防災"}
