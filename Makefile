@@ -7,8 +7,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+ENV_FILE := .env
+VNU_JAR := tools/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: help bootstrap run test lint format screenshots lighthouse clean
+.PHONY: help bootstrap run test lint format screenshots lighthouse smoke vnu clean
 
 help:
 	@echo "make run    - set up, load demo content and serve on http://127.0.0.1:$(PORT)"
@@ -16,6 +18,7 @@ help:
 	@echo "make lint   - ruff check and format check"
 	@echo "make screenshots - full-page PNGs of every page kind into docs/screenshots/"
 	@echo "make lighthouse  - Lighthouse scores (mobile) for the home page and an article"
+	@echo "make smoke  - start a clean clone in production mode and check every README URL"
 
 # Re-install only when a requirements file changes.
 $(STAMP): requirements.txt requirements-dev.txt
@@ -24,11 +27,35 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
-bootstrap: $(STAMP)
+# Development defaults for this checkout, so `manage.py` commands work as the README writes
+# them. Written once and never overwritten; the environment always wins over it.
+$(ENV_FILE):
+	@printf '%s\n' \
+	  "# Local development settings, written by make. The environment wins over this file." \
+	  "# Production sets DJANGO_DEBUG=0 and its own DJANGO_SECRET_KEY in the environment." \
+	  "DJANGO_DEBUG=1" \
+	  "DJANGO_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Wrote $@: development defaults for manage.py commands (see README, Configuration)"
+
+bootstrap: $(STAMP) $(ENV_FILE)
+
+# The W3C HTML checker for tests/summit/test_html_validity.py; needs npm and a Java runtime.
+# Without them that test skips locally (CI installs both, and there it never skips).
+$(VNU_JAR): tools/vnu/package.json tools/vnu/package-lock.json
+	cd tools/vnu && npm ci --no-audit --no-fund --silent
+	@touch $@
+
+vnu:
+	@if command -v npm >/dev/null && command -v java >/dev/null; then \
+	  $(MAKE) --no-print-directory $(VNU_JAR); \
+	else echo "npm or java not found: the HTML validity test will be skipped"; fi
 
 # Debug is on for `make run` unless the environment says otherwise (DJANGO_DEBUG=0).
 run: export DJANGO_DEBUG ?= 1
+# In production mode static files are collected first: templates, and so every command that
+# renders one, need the manifest of hashed file names.
 run: bootstrap
+	@case "$${DJANGO_DEBUG,,}" in 1|true|yes|on) ;; *) $(PY) manage.py collectstatic --noinput -v0 ;; esac
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	@case "$${DJANGO_DEBUG,,}" in \
@@ -37,14 +64,13 @@ run: bootstrap
 	    echo "Summit is running at http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"; echo; \
 	    exec $(PY) manage.py runserver 127.0.0.1:$(PORT) ;; \
 	  *) \
-	    $(PY) manage.py collectstatic --noinput -v0; \
 	    $(PY) manage.py check --deploy --fail-level ERROR; \
 	    echo; $(PY) manage.py demo_editor; \
 	    echo "Summit is running in production mode at http://127.0.0.1:$(PORT)/"; echo; \
 	    exec $(VENV)/bin/gunicorn summit.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - ;; \
 	esac
 
-test: bootstrap
+test: bootstrap vnu
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: bootstrap
@@ -58,9 +84,12 @@ lighthouse: bootstrap
 	cd tools/lighthouse && npm ci --no-audit --no-fund --silent
 	$(PY) tools/lighthouse.py
 
+smoke:
+	python3 tools/smoke.py $(if $(DATABASE_URL),--database-url $(DATABASE_URL))
+
 format: bootstrap
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache tools/vnu/node_modules

@@ -10,8 +10,16 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# A development checkout keeps its local defaults in `.env` (written by `make` on first use:
+# debug on and a random key), so `manage.py` commands work as the README writes them. The real
+# environment always wins over the file; DJANGO_ENV_FILE="" reads no file (tests, production).
+ENV_FILE = os.environ.get("DJANGO_ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    load_dotenv(ENV_FILE, override=False)
 
 TRUTHY = {"1", "true", "yes", "on"}
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
@@ -39,6 +40,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin's, for one).
+
+    The hashed file name is looked up per request, not at import time: with manifest storage
+    the lookup needs collected static files, which management commands such as `migrate` run
+    without.
+    """
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 def robots_txt(request: HttpRequest) -> HttpResponse:

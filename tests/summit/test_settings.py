@@ -16,6 +16,8 @@ PRINT_SETTINGS = (
 def load_settings(**env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     clean["DJANGO_SETTINGS_MODULE"] = "summit.settings"
+    # A developer's own .env must not change what these tests see.
+    clean["DJANGO_ENV_FILE"] = ""
     return subprocess.run(
         [sys.executable, "-c", PRINT_SETTINGS],
         env={**clean, **env},
@@ -54,3 +56,20 @@ def test_database_url_is_honoured():
         DJANGO_DEBUG="1", DATABASE_URL="postgres://postgres@127.0.0.1:5432/summit"
     )
     assert "django.db.backends.postgresql" in result.stdout
+
+
+def test_env_file_gives_commands_the_development_defaults(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("DJANGO_DEBUG=1\nDJANGO_SECRET_KEY=from-the-env-file\n")
+    result = load_settings(DJANGO_ENV_FILE=str(env_file))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("True")
+
+
+def test_environment_wins_over_the_env_file(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("DJANGO_DEBUG=1\nDJANGO_SECRET_KEY=from-the-env-file\n")
+    result = load_settings(DJANGO_ENV_FILE=str(env_file), DJANGO_DEBUG="0")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("False")
+    assert "CompressedManifestStaticFilesStorage" in result.stdout
