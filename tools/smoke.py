@@ -47,7 +47,9 @@ class Route:
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003 - urllib's signature
+    """Report redirects as they are: the README promises the first answer, not the last."""
+
+    def redirect_request(self, *args, **kwargs):
         return None
 
 
@@ -58,7 +60,8 @@ def fetch(url: str) -> tuple[int, str, dict[str, str]]:
     request = urllib.request.Request(url, headers={"User-Agent": "summit-smoke"})
     try:
         with OPENER.open(request, timeout=30) as response:
-            return response.status, response.read().decode("utf-8", "replace"), dict(response.headers)
+            body = response.read().decode("utf-8", "replace")
+            return response.status, body, dict(response.headers)
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode("utf-8", "replace"), dict(error.headers)
 
@@ -104,8 +107,24 @@ def first_link(base: str, path: str, pattern: str) -> str:
     return urllib.parse.unquote(found.group(0))
 
 
-def concrete_urls(base: str, pattern: str) -> Iterator[str]:
-    """Real paths for a README pattern, taken from the running demo site."""
+def sample_paths(base: str) -> dict[str, str]:
+    """One real path per placeholder, taken from the running demo site's sitemaps and pages."""
+    samples = {
+        prefix: first_loc(base, section, prefix)
+        for prefix, section in (
+            ("/articles/", "articles"),
+            ("/tags/", "tags"),
+            ("/countries/", "countries"),
+            ("/areas/", "areas"),
+        )
+    }
+    samples["/authors/"] = first_link(base, samples["/articles/"], r"/authors/[^/\"]+/")
+    samples["/archive/"] = first_link(base, "/archive/", r"/archive/\d{4}/\d{2}/")
+    return samples
+
+
+def concrete_urls(pattern: str, samples: dict[str, str]) -> Iterator[str]:
+    """Real paths for a README pattern such as `/tags/<slug>/feed/` or `/search/?q=…`."""
     path = pattern.replace("…", "")
     path = re.sub(r"=N\b", "=2", path)
     if path.startswith("/search/"):
@@ -114,36 +133,25 @@ def concrete_urls(base: str, pattern: str) -> Iterator[str]:
         for section in ("sections", "articles", "news", "tags", "countries", "areas"):
             yield path.replace("<section>", section)
         return
-    if "<" not in path and "=" not in path:
+    facet_slugs = {
+        "tag": samples["/tags/"].split("/")[2],
+        "country": samples["/countries/"].split("/")[2],
+        "area": samples["/areas/"].split("/")[2],
+    }
+    path = re.sub(r"(tag|country|area)=(&|$)", lambda m: f"{m[1]}={facet_slugs[m[1]]}{m[2]}", path)
+    if "<" not in path:
         yield path
         return
-    article = first_loc(base, "articles", "/articles/")
-    tag = first_loc(base, "tags", "/tags/")
-    country = first_loc(base, "countries", "/countries/")
-    area = first_loc(base, "areas", "/areas/")
-    slugs = {
-        "tag": tag.split("/")[2],
-        "country": country.split("/")[2],
-        "area": area.split("/")[2],
-    }
-    path = re.sub(r"(tag|country|area)=(&|$)", lambda m: f"{m[1]}={slugs[m[1]]}{m[2]}", path)
     prefix = path.split("<", 1)[0]
-    replacements = {
-        "/articles/": article,
-        "/tags/": tag,
-        "/countries/": country,
-        "/areas/": area,
-        "/authors/": first_link(base, article, r"/authors/[^/\"]+/"),
-    }
-    if prefix in replacements:
-        path = path.replace(path[: path.index(">") + 2], replacements[prefix], 1)
-    elif prefix == "/archive/":
-        month = first_link(base, "/archive/", r"/archive/\d{4}/\d{2}/")
-        path = month if "<month>" in path else month[: len("/archive/2026/")]
+    if prefix == "/archive/":
+        month = samples["/archive/"]
+        yield month if "<month>" in path else month[: len("/archive/2026/")]
+    elif prefix in samples:
+        placeholder_end = path.index(">") + 2  # the placeholder and its closing slash
+        yield samples[prefix] + path[placeholder_end:]
     else:
         # Staff-only and signed paths: any id or token; the answer must not depend on it.
-        path = PLACEHOLDER.sub(lambda m: "1" if m[1] == "id" else "not-a-valid-token", path)
-    yield path
+        yield PLACEHOLDER.sub(lambda m: "1" if m[1] == "id" else "not-a-valid-token", path)
 
 
 def wait_until_up(base: str, server: subprocess.Popen) -> None:
@@ -169,8 +177,9 @@ def free_port() -> int:
 def check_pages(base: str, readme: str) -> list[str]:
     failures = []
     checked = 0
+    samples = sample_paths(base)
     for route in readme_routes(readme):
-        for path in concrete_urls(base, route.pattern):
+        for path in concrete_urls(route.pattern, samples):
             status, body, headers = fetch(base + urllib.parse.quote(path, safe="/?=&%:"))
             checked += 1
             verdict = "ok" if status == route.status else f"FAIL (README says {route.status})"
@@ -196,6 +205,27 @@ def check_pages(base: str, readme: str) -> list[str]:
     return failures
 
 
+def import_a_story(python: str, clone: Path, env: dict[str, str]) -> list[str]:
+    """The README's import command, verbatim, on a story written for this run."""
+    story = clone / "story.md"
+    story.write_text(
+        "# Smoke test: a rail timetable for the Middle Corridor\n\n"
+        "Kazakhstan and Japan agreed a freight timetable for the trans-Caspian route.\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [python, "manage.py", "import_article", "story.md"],
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    print(f"  manage.py import_article story.md: exit {result.returncode}: {result.stdout.strip()}")
+    if result.returncode or "created" not in result.stdout:
+        return [f"manage.py import_article story.md: {(result.stdout + result.stderr)[-300:]}"]
+    return []
+
+
 def run(database_url: str | None) -> int:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     with tempfile.TemporaryDirectory(prefix="summit-smoke-") as workdir:
@@ -218,11 +248,24 @@ def run(database_url: str | None) -> int:
             env["DATABASE_URL"] = database_url
         base = f"http://127.0.0.1:{port}"
         print(f"== make run (DJANGO_DEBUG=0) from a clean clone, {database_url or 'SQLite'}")
-        server = subprocess.Popen(["make", "run"], cwd=clone, env=env, start_new_session=True)
+        server_log = Path(workdir) / "make-run.log"
+        with server_log.open("w") as log:
+            server = subprocess.Popen(
+                ["make", "run"],
+                cwd=clone,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         failures: list[str] = []
         try:
             wait_until_up(base, server)
-            failures += check_pages(base, readme)
+        except SystemExit as not_up:
+            failures.append(str(not_up))
+        try:
+            if not failures:
+                failures += check_pages(base, readme)
             python = str(clone / ".venv" / "bin" / "python")
             print("== manage.py check --deploy (behind HTTPS, as deployed)")
             deploy = subprocess.run(
@@ -245,6 +288,7 @@ def run(database_url: str | None) -> int:
                 print(f"  manage.py {command} --help: exit {result.returncode}")
                 if result.returncode:
                     failures.append(f"manage.py {command}: {result.stderr.strip()[-300:]}")
+            failures += import_a_story(python, clone, dev_env)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             try:
@@ -257,6 +301,9 @@ def run(database_url: str | None) -> int:
             failures.append(f"something still listens on port {port} after stopping")
         except OSError:
             pass
+        if failures:
+            print("== What `make run` printed (last part)")
+            print(server_log.read_text(errors="replace")[-20000:])
     if failures:
         print("Production smoke FAILED:")
         for failure in failures:
