@@ -39,13 +39,16 @@ class Selection:
 
     @classmethod
     def from_params(cls, params: QueryDict) -> Selection:
-        """Resolve `?tag=…&country=…&area=…`; unknown or malformed values are a 404."""
+        """Resolve `?tag=…&country=…&area=…`; unknown or malformed values are a 404.
+
+        A tag only unpublished articles carry counts as unknown, so nobody can probe for it.
+        """
         tag_slugs = list(dict.fromkeys(_valid_slug(s) for s in params.getlist("tag")))
         if len(tag_slugs) > MAX_TAGS:
             raise BadRequest(f"Choose at most {MAX_TAGS} tags.")
         tags: tuple[Tag, ...] = ()
         if tag_slugs:
-            found = {tag.slug: tag for tag in Tag.objects.filter(slug__in=tag_slugs)}
+            found = {tag.slug: tag for tag in Tag.objects.public().filter(slug__in=tag_slugs)}
             if len(found) != len(tag_slugs):
                 raise Http404("No such tag.")
             tags = tuple(found[slug] for slug in tag_slugs)

@@ -141,7 +141,7 @@ def _existing(source: FeedSource) -> FeedSource:
 
 class TagFeed(ArticleFeed):
     def get_object(self, request: HttpRequest, slug: str) -> FeedSource:
-        tag = get_object_or_404(Tag, slug=slug)
+        tag = get_object_or_404(Tag.objects.public(), slug=slug)
         return _existing(
             FeedSource(
                 title=f"{tag.name} — {settings.SITE_NAME}",

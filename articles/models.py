@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Lower, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 
+from articles.kicker import Kicker, automatic_kicker, country_mentions
 from articles.rendering import render_markdown
 from countries.models import CooperationArea, Country
 
@@ -59,6 +61,20 @@ def unique_slug(model: type[models.Model], text: str, *, exclude_pk: int | None 
 
 
 class TagQuerySet(models.QuerySet):
+    def public(self) -> TagQuerySet:
+        """Tags that at least one published article carries.
+
+        Every reader-facing way to name a tag (its page, its feed, a `?tag=` facet) looks tags
+        up here, so a tag that only drafts or scheduled articles carry stays unknown.
+        """
+        return self.filter(
+            Exists(
+                TaggedArticle.objects.filter(
+                    tag=OuterRef("pk"), content_object__in=Article.objects.published()
+                )
+            )
+        )
+
     def in_use(self) -> TagQuerySet:
         """Tags on at least one published article, each annotated with `article_count`."""
         return self.annotate(
@@ -100,6 +116,12 @@ class TaggedArticle(TaggedItemBase):
         ]
 
 
+# What `Article.kicker` reads besides the prefetched countries; select them with the article.
+KICKER_RELATIONS = ("primary_country", "primary_area")
+# The text fields `Article.country_mentions` is read from.
+TEXT_FIELDS = frozenset({"title", "dek", "body"})
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self) -> ArticleQuerySet:
         return self.filter(published_condition())
@@ -109,7 +131,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_cards(self) -> ArticleQuerySet:
         """What a list of article cards shows, fetched without a query per card."""
-        return self.select_related("author").prefetch_related("countries")
+        return self.select_related("author", *KICKER_RELATIONS).prefetch_related("countries")
 
     def monthly_counts(self) -> dict[tuple[int, int], int]:
         """Number of articles per (year, month) of their publish time, in one query."""
@@ -161,6 +183,14 @@ class Article(models.Model):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
 
+    class LeadImageFocus(models.TextChoices):
+        # The values are CSS `object-position` keywords, used as they are by the templates.
+        CENTER = "center", "Centre"
+        TOP = "top", "Top"
+        BOTTOM = "bottom", "Bottom"
+        LEFT = "left", "Left"
+        RIGHT = "right", "Right"
+
     title = models.CharField(max_length=200)
     slug = models.SlugField(
         max_length=220,
@@ -209,6 +239,37 @@ class Article(models.Model):
         verbose_name="cooperation areas",
     )
     tags = TaggableManager(through=TaggedArticle, blank=True, related_name="articles")
+    # SET_NULL, not PROTECT: a country or area an article links to is already protected
+    # by ArticleCountry/ArticleArea; losing a stale choice only brings back Summit's own.
+    primary_country = models.ForeignKey(
+        Country,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=(
+            "Shown above the headline on cards; leave empty to let Summit choose. "
+            "Must be one of the article's countries."
+        ),
+    )
+    primary_area = models.ForeignKey(
+        CooperationArea,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="primary cooperation area",
+        help_text=(
+            "Shown above the headline on cards instead of a country; leave empty to let "
+            "Summit choose. Must be one of the article's cooperation areas."
+        ),
+    )
+    country_mentions = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="How often the text names each country (by id), read when it is saved.",
+    )
     lead_image = models.ImageField(
         upload_to="articles/%Y/%m/",
         blank=True,
@@ -224,6 +285,13 @@ class Article(models.Model):
         help_text="Required with an image: what it shows, for readers who cannot see it.",
     )
     lead_image_credit = models.CharField(max_length=200, blank=True)
+    lead_image_focus = models.CharField(
+        "lead image focal point",
+        max_length=10,
+        choices=LeadImageFocus.choices,
+        default=LeadImageFocus.CENTER,
+        help_text="Which part of the picture to keep when it is cropped to fit.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(
@@ -252,6 +320,12 @@ class Article(models.Model):
     def save(self, *args, **kwargs) -> None:
         if not self.slug:
             self.slug = unique_slug(Article, self.title, exclude_pk=self.pk)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or TEXT_FIELDS & set(update_fields):
+            # Read once here so that no page view runs recognition (see articles/kicker.py).
+            self.country_mentions = country_mentions(f"{self.title}\n{self.dek}\n{self.body}")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "country_mentions"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -266,6 +340,34 @@ class Article(models.Model):
             raise ValidationError(
                 {"slug": f"“{self.slug}” is taken by another page; choose another slug."}
             )
+        if self.primary_country_id and self.primary_area_id:
+            raise ValidationError(
+                {"primary_area": "Choose a primary country or a primary area, not both."}
+            )
+
+    @staticmethod
+    def check_kicker_choice(
+        primary_country: Country | None,
+        primary_area: CooperationArea | None,
+        countries: Iterable[Country],
+        areas: Iterable[CooperationArea],
+    ) -> None:
+        """Refuse a primary country or area that is not among the article's `countries`/`areas`.
+
+        Not part of `clean()`: the admin saves the countries and areas after the article,
+        so its form calls this with the values the editor submitted.
+        """
+        errors = {}
+        if primary_country is not None and primary_country not in countries:
+            errors["primary_country"] = (
+                f"Add {primary_country} to the article's countries, or choose another."
+            )
+        if primary_area is not None and primary_area not in areas:
+            errors["primary_area"] = (
+                f"Add {primary_area} to the article's cooperation areas, or choose another."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_public(self) -> bool:
@@ -284,14 +386,17 @@ class Article(models.Model):
         return "Summit staff"
 
     @property
-    def kicker_country(self) -> Country | None:
-        """The country to name above the headline: a Central Asian one when there is one.
+    def kicker(self) -> Kicker | None:
+        """The label above the headline, with its link: the editor's choice, else Summit's.
 
-        Reads `countries` from the prefetch cache, so lists can call it per card for free.
+        Free per card when the article comes from `for_cards()`: the primary country and
+        area are selected with it, its countries prefetched, and the text was read on save.
         """
-        countries = list(self.countries.all())
-        central_asian = [c for c in countries if c.role == Country.Role.CENTRAL_ASIA]
-        return (central_asian or countries or [None])[0]
+        if self.primary_area_id:
+            return Kicker.of(self.primary_area)
+        if self.primary_country_id:
+            return Kicker.of(self.primary_country)
+        return automatic_kicker(list(self.countries.all()), self.country_mentions)
 
     @property
     def reading_minutes(self) -> int:
@@ -313,6 +418,7 @@ class ArticleCountry(models.Model):
             models.UniqueConstraint(fields=["article", "country"], name="unique_article_country")
         ]
         verbose_name = "article country"
+        verbose_name_plural = "article countries"
 
     def __str__(self) -> str:
         return f"{self.article} — {self.country}"
@@ -329,6 +435,7 @@ class ArticleArea(models.Model):
             models.UniqueConstraint(fields=["article", "area"], name="unique_article_area")
         ]
         verbose_name = "article cooperation area"
+        verbose_name_plural = "article cooperation areas"
 
     def __str__(self) -> str:
         return f"{self.article} — {self.area}"

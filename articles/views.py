@@ -3,12 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from articles.facets import Selection, facets_for
-from articles.models import Article, ArticleQuerySet, Tag
+from articles.models import KICKER_RELATIONS, Article, ArticleQuerySet, Tag
 
 
 class ArticleListView(ListView):
@@ -42,14 +41,12 @@ class TagDetailView(ArticleListView):
     template_name = "articles/tag_detail.html"
 
     def get_selection(self) -> Selection:
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        # A tag used only by drafts or scheduled articles must not reveal itself.
+        self.tag = get_object_or_404(Tag.objects.public(), slug=self.kwargs["slug"])
         return Selection(tags=(self.tag,))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        # A tag used only by drafts or scheduled articles must not reveal itself.
-        if context["paginator"].count == 0:
-            raise Http404("No published articles carry this tag.")
         context["tag"] = self.tag
         return context
 
@@ -69,7 +66,7 @@ class ArticleDetailView(DetailView):
     def get_queryset(self) -> ArticleQuerySet:
         return (
             Article.objects.published()
-            .select_related("author")
+            .select_related("author", *KICKER_RELATIONS)
             .prefetch_related("tags", "countries", "cooperation_areas")
         )
 

@@ -127,7 +127,8 @@ def test_too_many_tags_or_repeated_country_is_a_400(client, newsroom):
 
 def test_a_draft_tag_stays_hidden(client, newsroom):
     assert client.get(reverse("articles:tag", kwargs={"slug": "leak"})).status_code == 404
-    assert client.get(reverse("articles:list"), {"tag": "leak"}).context["paginator"].count == 0
+    # The facet treats it as unknown too, rather than answering an empty list under its name.
+    assert client.get(reverse("articles:list"), {"tag": "leak"}).status_code == 404
 
 
 def test_article_page_shows_everything_a_reader_needs(client, newsroom):
