@@ -168,6 +168,33 @@ def wait_until_up(base: str, server: subprocess.Popen) -> None:
     raise SystemExit(f"the site did not answer /healthz within {START_TIMEOUT} s")
 
 
+def stop(server: subprocess.Popen) -> None:
+    """Stop `make run` and everything it started (gunicorn and its workers)."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(server.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            server.wait(timeout=30)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def fresh_postgres_database(url: str) -> None:
+    """Drop and create the database named in `url`, as a new operator's `createdb` would."""
+    parts = urllib.parse.urlsplit(url)
+    connection = [
+        "-h", parts.hostname or "127.0.0.1",
+        "-p", str(parts.port or 5432),
+        "-U", parts.username or "postgres",
+    ]  # fmt: skip
+    name = parts.path.lstrip("/")
+    subprocess.run(["dropdb", *connection, "--if-exists", "--force", name], check=True)
+    subprocess.run(["createdb", *connection, name], check=True)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -246,6 +273,8 @@ def run(database_url: str | None) -> int:
         }
         if database_url:
             env["DATABASE_URL"] = database_url
+            if database_url.startswith("postgres"):
+                fresh_postgres_database(database_url)
         base = f"http://127.0.0.1:{port}"
         print(f"== make run (DJANGO_DEBUG=0) from a clean clone, {database_url or 'SQLite'}")
         server_log = Path(workdir) / "make-run.log"
@@ -290,12 +319,7 @@ def run(database_url: str | None) -> int:
                     failures.append(f"manage.py {command}: {result.stderr.strip()[-300:]}")
             failures += import_a_story(python, clone, dev_env)
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait()
+            stop(server)
         try:
             socket.create_connection(("127.0.0.1", port), timeout=2).close()
             failures.append(f"something still listens on port {port} after stopping")
@@ -314,6 +338,7 @@ def run(database_url: str | None) -> int:
 
 
 def main() -> int:
+    sys.stdout.reconfigure(line_buffering=True)  # keep our lines in order with the children's
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", help="run on this database instead of SQLite")
     return run(parser.parse_args().database_url)
