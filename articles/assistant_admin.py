@@ -7,7 +7,8 @@ choices already made are only ever added to when the editor ticks suggestions an
 "Apply". Nothing is saved until they press Save.
 
 Import from text turns pasted text or an uploaded .txt/.md file into a draft, the same way as
-`manage.py import_article`, and opens it.
+`manage.py import_article`, and opens it. A text whose title reads like an existing article's
+is refused with a link to that article, unless "Import anyway" is ticked.
 """
 
 from __future__ import annotations
@@ -24,18 +25,21 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import select_template
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from taggit.utils import parse_tags
 
 from articles.importing import (
     MAX_BYTES,
     TEXT_SUFFIXES,
     ImportFailed,
-    ParsedArticle,
+    ImportResult,
     decode,
     import_article,
     parse,
     slug_for,
 )
+from articles.models import Article
 from articles.suggestions import Suggestions, suggest
 from countries.recognition import Mention, Snippet
 
@@ -146,6 +150,12 @@ class ImportForm(forms.Form):
         help_text="Otherwise an existing article is opened and left as it is.",
     )
     publish = forms.BooleanField(label="Publish now instead of saving a draft", required=False)
+    force = forms.BooleanField(
+        label="Import anyway",
+        required=False,
+        help_text="Create a new article even when one with the same title (whatever the case "
+        "and punctuation) exists.",
+    )
 
     def __init__(self, *args, can_publish: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -327,7 +337,21 @@ class AssistantAdminMixin:
             ):
                 form.add_error("update", f"You may not change “{existing}”.")
             else:
-                return self._import(request, parsed, form.cleaned_data)
+                result = import_article(
+                    parsed,
+                    update=form.cleaned_data["update"],
+                    publish=form.cleaned_data.get("publish", False),
+                    force=form.cleaned_data["force"],
+                    author=request.user,
+                )
+                if result.outcome != "duplicate":
+                    return self._report_import(request, result)
+                form.add_error(
+                    "force",
+                    self._duplicate_error(
+                        request, result.article, reupload=bool(form.cleaned_data["upload"])
+                    ),
+                )
         context = {
             **self.admin_site.each_context(request),
             "title": "Import from text",
@@ -338,13 +362,25 @@ class AssistantAdminMixin:
         }
         return TemplateResponse(request, self.import_template, context)
 
-    def _import(self, request: HttpRequest, parsed: ParsedArticle, options: dict[str, Any]):
-        result = import_article(
-            parsed,
-            update=options.get("update", False),
-            publish=options.get("publish", False),
-            author=request.user,
+    def _duplicate_error(
+        self, request: HttpRequest, article: Article, *, reupload: bool
+    ) -> SafeString:
+        """The form error for a likely duplicate: the existing article, linked when viewable."""
+        name = f"“{article}”"
+        if self.has_view_permission(request, article):
+            info = self.opts.app_label, self.opts.model_name
+            url = reverse("admin:{}_{}_change".format(*info), args=[article.pk])
+            name = format_html('<a href="{}">{}</a>', url, name)
+        again = " (and choose the file again)" if reupload else ""
+        return format_html(
+            "An article with this title already exists: {} ({}). Nothing was imported; tick "
+            "“Import anyway”{} to create a second article.",
+            name,
+            article.get_status_display().lower(),
+            again,
         )
+
+    def _report_import(self, request: HttpRequest, result: ImportResult) -> HttpResponse:
         article = result.article
         if result.outcome == "created":
             self.log_addition(request, article, [{"added": {}}])

@@ -2,8 +2,10 @@
 
     python manage.py import_article notes/story.md wire/ -      # files, directories, stdin
 
-One line per file: created, unchanged, updated, or error with the reason. A file that fails
-does not stop the others; the command exits non-zero when any failed.
+One line per file: created, unchanged, updated, duplicate (a title that reads like an existing
+article's; not imported without --force) or error with the reason. A file that fails does not
+stop the others; the command exits non-zero when any failed or was refused as a duplicate, so
+a script notices texts that were not imported.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.urls import reverse
 
 from articles.importing import TEXT_SUFFIXES, ImportFailed, import_text
+from articles.models import Article
 from countries.recognition import taxonomy_matcher
 
 STDIN = "-"
@@ -31,7 +35,8 @@ def _read_stdin() -> bytes:
 class Command(BaseCommand):
     help = (
         "Turn plain-text or Markdown files into draft articles. PATH may be a file, a directory "
-        f"(its {', '.join(TEXT_SUFFIXES)} files) or - for standard input."
+        f"(its {', '.join(TEXT_SUFFIXES)} files) or - for standard input. Exits non-zero when "
+        "any file failed or was refused as a likely duplicate; the others are still imported."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -45,16 +50,27 @@ class Command(BaseCommand):
         parser.add_argument(
             "--publish", action="store_true", help="Publish now instead of saving drafts."
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Import even when an article with the same title exists (same words, whatever "
+            "the case and punctuation). Without it such a text is reported as a duplicate, not "
+            "imported, and the exit status is non-zero.",
+        )
 
-    def handle(self, *args, paths: list[str], update: bool, publish: bool, **options) -> None:
+    def handle(
+        self, *args, paths: list[str], update: bool, publish: bool, force: bool, **options
+    ) -> None:
         matcher = taxonomy_matcher()
         sources = [source for path in paths for source in self.sources(path)]
-        failed = 0
+        failed = duplicates = 0
         for label, read, problem in sources:
             try:
                 if read is None:
                     raise ImportFailed(problem)
-                result = import_text(read(), update=update, publish=publish, matcher=matcher)
+                result = import_text(
+                    read(), update=update, publish=publish, force=force, matcher=matcher
+                )
             except ImportFailed as error:
                 failed += 1
                 self.stderr.write(f"error      {label}: {error}")
@@ -63,13 +79,33 @@ class Command(BaseCommand):
                 failed += 1
                 self.stderr.write(f"error      {label}: cannot read ({error.strerror or error})")
                 continue
+            if result.outcome == "duplicate":
+                duplicates += 1
+                self.stderr.write(f"duplicate  {label}: {self.describe_duplicate(result.article)}")
+                continue
             hint = "; use --update to replace it" if result.changed and not update else ""
             line = (
                 f"{result.outcome:<10} {label} → {result.article.slug} ({result.describe()}{hint})"
             )
             self.stdout.write(self.style.SUCCESS(line) if result.outcome != "unchanged" else line)
+        problems = []
         if failed:
-            raise CommandError(f"{failed} of {len(sources)} file(s) failed.")
+            problems.append(f"{failed} of {len(sources)} file(s) failed")
+        if duplicates:
+            problems.append(
+                f"{duplicates} of {len(sources)} file(s) not imported as likely duplicates "
+                "(--force imports them)"
+            )
+        if problems:
+            raise CommandError(f"{'; '.join(problems)}.")
+
+    def describe_duplicate(self, article: Article) -> str:
+        opts = article._meta
+        change_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[article.pk])
+        return (
+            f"an article with this title exists: “{article.title}” "
+            f"({article.get_status_display().lower()}, {change_url}); use --force to import anyway"
+        )
 
     def sources(self, path: str) -> Iterator[Source]:
         """(label, reader, problem) for each text `path` names; reader is None when it can't."""
