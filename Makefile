@@ -42,7 +42,8 @@ bootstrap: $(STAMP) $(ENV_FILE)
 # The W3C HTML checker for tests/summit/test_html_validity.py; needs npm and a Java runtime.
 # Without them that test skips locally (CI installs both, and there it never skips).
 $(VNU_JAR): tools/vnu/package.json tools/vnu/package-lock.json
-	cd tools/vnu && npm ci --no-audit --no-fund --silent
+	@# --ignore-scripts: vnu-jar's install script would download its own Java when it finds none.
+	cd tools/vnu && npm ci --ignore-scripts --no-audit --no-fund --silent
 	@touch $@
 
 vnu:
