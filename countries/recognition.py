@@ -1,8 +1,8 @@
 """Recognise the countries and cooperation areas a text mentions, with the evidence.
 
-Every phrase to look for (a country's name and aliases, an area's keywords) goes into one
-Aho-Corasick automaton (pyahocorasick), so a text is read once however many phrases there
-are. The automaton is cached and rebuilt only when the rows it was built from change
+Every phrase to look for (a country's name and aliases, an area's name and keywords) goes
+into one Aho-Corasick automaton (pyahocorasick), so a text is read once however many phrases
+there are. The automaton is cached and rebuilt only when the rows it was built from change
 (`taxonomy_matcher`).
 
 The rules, so an editor can predict what will be found:
@@ -14,11 +14,13 @@ The rules, so an editor can predict what will be found:
   "counterterrorism"). Line breaks and runs of spaces count as one space, and a word
   hyphenated across a line break is joined again.
 - Whole words only: "Russia" is not found in "Prussia", nor "China" in "Indochina". An English
-  plural is the same word ("Uzbeks", "hospitals"). A katakana name must not run on into more
-  katakana (インド is not インドネシア); kanji and kana phrases need no boundary, since
-  Japanese is written without spaces.
+  plural is the same word ("Uzbeks", "hospitals", "energies"). A katakana name must not run on
+  into more katakana (インド is not インドネシア); kanji and kana phrases need no boundary,
+  since Japanese is written without spaces.
 - Where phrases overlap, the one starting first wins, then the longest: "Japanese language"
   counts once, for cultural exchange, not also for Japan.
+- A country's or an area's own name always counts, whatever its aliases or keywords: an
+  editor who adds keywords to "Energy" still expects "energy" in a sentence to be found.
 """
 
 from __future__ import annotations
@@ -104,6 +106,10 @@ def _joins(edge: str, neighbour: str) -> bool:
     return _is_wordlike(neighbour) and not _is_japanese(neighbour)
 
 
+# "energy" → "energies", "economy" → "economies"; "Turkey" → "Turkeys" needs no rule.
+_CONSONANT_Y = re.compile(r"[b-df-hj-np-tv-z]y$", re.IGNORECASE)
+
+
 def _variants(phrase: str) -> Iterable[str]:
     """The spellings of a phrase that count as the phrase itself."""
     forms = {phrase}
@@ -111,7 +117,9 @@ def _variants(phrase: str) -> Iterable[str]:
         spaced = _plain(phrase)
         forms |= {spaced.replace("-", " "), spaced.replace("-", "")}
     if not is_acronym(phrase) and phrase[-1] in string.ascii_letters:
-        forms |= {form + suffix for form in list(forms) for suffix in ("s", "es")}
+        singular = list(forms)
+        forms |= {form + suffix for form in singular for suffix in ("s", "es")}
+        forms |= {form[:-1] + "ies" for form in singular if _CONSONANT_Y.search(form)}
     if not is_acronym(phrase) and " " not in phrase and _is_cyrillic(phrase[-1]):
         forms |= russian_case_forms(phrase)
     return forms
@@ -299,10 +307,7 @@ def cached_matcher(name: str, source: Hashable, build: Callable[[], Matcher]) ->
 
 
 def taxonomy_matcher() -> Matcher:
-    """The matcher for every country (name and aliases) and cooperation area (keywords).
-
-    An area with no keywords is recognised by its name.
-    """
+    """The matcher for every country (name and aliases) and cooperation area (name and keywords)."""
     from countries.models import CooperationArea, Country, split_lines
 
     countries = tuple(Country.objects.order_by("pk").values_list("pk", "name", "slug", "aliases"))
@@ -316,7 +321,7 @@ def taxonomy_matcher() -> Matcher:
             for pk, name, slug, aliases in countries
         ]
         terms += [
-            Term("area", pk, name, slug, tuple(split_lines(keywords)) or (name,))
+            Term("area", pk, name, slug, (name, *split_lines(keywords)))
             for pk, name, slug, keywords in areas
         ]
         return Matcher(terms)
