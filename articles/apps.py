@@ -1,4 +1,13 @@
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
+
+
+def restore_search_trigger(sender, using: str, **kwargs) -> None:
+    if connections[using].vendor == "sqlite":
+        from articles.search_backends.sqlite import ensure_delete_trigger
+
+        ensure_delete_trigger(using)
 
 
 class ArticlesConfig(AppConfig):
@@ -9,3 +18,4 @@ class ArticlesConfig(AppConfig):
         from articles import signals
 
         signals.connect()
+        post_migrate.connect(restore_search_trigger, sender=self)

@@ -12,7 +12,7 @@ import difflib
 import json
 import re
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models.expressions import RawSQL
 
 from articles.models import (
@@ -30,6 +30,23 @@ TABLE = "articles_search"
 BODY_COLUMN = 4
 # difflib ratio a known word needs to be offered as a respelling.
 SUGGESTION_CUTOFF = 0.8
+
+
+# Migration 0003 creates this trigger; SQLite drops a table's triggers whenever a migration
+# rebuilds the table (as adding most columns to articles_article does), so it is created
+# again after every migrate (articles.apps).
+DELETE_TRIGGER = (
+    f"CREATE TRIGGER IF NOT EXISTS articles_search_delete AFTER DELETE ON articles_article "
+    f"BEGIN DELETE FROM {TABLE} WHERE rowid = old.id; END"
+)
+
+
+def ensure_delete_trigger(using: str) -> None:
+    """Recreate the trigger that removes a deleted article's search row, if it went missing."""
+    database = connections[using]
+    if TABLE in database.introspection.table_names():
+        with database.cursor() as cursor:
+            cursor.execute(DELETE_TRIGGER)
 
 
 def _table(model) -> str:
