@@ -299,7 +299,7 @@ def test_bad_files_fail_alone_and_the_command_exits_non_zero(taxonomy, tmp_path,
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
     out, err, error = run(*map(str, (empty, binary, good, latin, locked, missing, empty_dir)))
-    assert error is not None and "6 of 7 file(s) failed" in str(error)
+    assert error is not None and "6 of 7 files failed" in str(error)
     assert out.count("\n") == 1 and out.startswith("created")
     errors = err.splitlines()
     assert len(errors) == 6

@@ -133,7 +133,7 @@ def test_command_refuses_a_duplicate_and_exits_non_zero(existing, tmp_path):
     fresh.write_text("Uzbek cotton goes digital\n\nTashkent.\n")
     out, err, error = run(str(story), str(fresh))
     assert error is not None
-    assert "1 of 2 file(s) not imported as likely duplicates (--force imports them)" in str(error)
+    assert "1 of 2 files not imported as likely duplicates (--force imports them)" in str(error)
     assert err == (
         f"duplicate  {story}: an article with this title exists: “Japan, Kazakhstan sign deal” "
         f"(draft, {change_url(existing)}); use --force to import anyway\n"
@@ -159,7 +159,7 @@ def test_command_reports_failures_and_duplicates_together(existing, tmp_path):
     story.write_text(VARIANT)
     _, err, error = run(str(story), str(tmp_path / "missing.md"))
     assert str(error) == (
-        "1 of 2 file(s) failed; 1 of 2 file(s) not imported as likely duplicates "
+        "1 of 2 files failed; 1 of 2 files not imported as likely duplicates "
         "(--force imports them)."
     )
     assert [line.split()[0] for line in err.splitlines()] == ["duplicate", "error"]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from articles.importing import TEXT_SUFFIXES, ImportFailed, import_text
 from articles.models import Article
@@ -88,12 +89,13 @@ class Command(BaseCommand):
                 f"{result.outcome:<10} {label} → {result.article.slug} ({result.describe()}{hint})"
             )
             self.stdout.write(self.style.SUCCESS(line) if result.outcome != "unchanged" else line)
+        files = ngettext("file", "files", len(sources))
         problems = []
         if failed:
-            problems.append(f"{failed} of {len(sources)} file(s) failed")
+            problems.append(f"{failed} of {len(sources)} {files} failed")
         if duplicates:
             problems.append(
-                f"{duplicates} of {len(sources)} file(s) not imported as likely duplicates "
+                f"{duplicates} of {len(sources)} {files} not imported as likely duplicates "
                 "(--force imports them)"
             )
         if problems:
