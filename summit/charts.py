@@ -3,10 +3,17 @@
 The chart is plain inline SVG with no inline styles or scripts (the site runs
 a strict CSP), so all colours and sizes come from these CSS classes:
 
-``coverage-chart`` (the ``<svg>``; give it ``width: 100%``), ``chart-bar``
-(each bar), ``chart-baseline`` (the x-axis line), ``chart-axis`` (month
-labels), ``chart-year`` (the year under January and the first bar, in
-addition to ``chart-axis``) and ``chart-value`` (the busiest month's count).
+``coverage-chart`` (the ``<svg>``; give it ``width: 100%`` and a height of
+``HEIGHT`` pixels), ``chart-bar`` (each bar), ``chart-baseline`` (the x-axis
+line), ``chart-axis`` (month labels), ``chart-month-rest`` (the letters after a
+month's initial, which narrow charts hide), ``chart-year`` (the year under
+January and the first bar, in addition to ``chart-axis``) and ``chart-value``
+(the busiest month's count).
+
+The SVG has no ``viewBox``: a scaled drawing would scale its text too, making
+labels tiny on a phone and huge on a wide page. Instead horizontal positions
+are percentages of the chart's width and vertical ones are pixels, so the bars
+stretch to fit while text keeps the size the stylesheet gives it.
 
 The SVG is a single image to assistive technology (``role="img"``); the page
 is expected to render the same series as a visually hidden table.
@@ -38,17 +45,17 @@ MONTH_NAMES = (
     "December",
 )
 
-# Geometry in viewBox units; the SVG scales to its container's width.
-WIDTH = 600
+# Horizontal geometry in percent of the chart's width, vertical geometry in pixels.
 HEIGHT = 160
-PAD_X = 8
+PAD_X = 1.5
 PLOT_TOP = 18  # room for the value label above the tallest bar
 BASELINE = 128
 MONTH_LABEL_Y = 143
 YEAR_LABEL_Y = 156
 BAR_FRACTION = 0.7  # of each month's slot; the rest is the gap
-# Below this slot width three-letter month names collide, so use initials.
-MIN_SLOT_FOR_SHORT_NAMES = 30
+# Below this slot width (in percent) three-letter month names collide even on a wide page,
+# so use initials; narrower screens drop to initials through CSS (``chart-month-rest``).
+MIN_SLOT_FOR_SHORT_NAMES = 5
 
 # Distinct ids for every chart on a page, even identical ones.
 _ids = itertools.count(1)
@@ -106,6 +113,10 @@ def _num(value: float) -> str:
     return f"{round(value, 2):g}"
 
 
+def _pct(value: float) -> str:
+    return f"{round(value, 3):g}%"
+
+
 def render_monthly_chart(series: Sequence[tuple[date, int]], *, title: str) -> SafeString:
     """Return an accessible inline SVG bar chart of ``series``.
 
@@ -121,7 +132,7 @@ def render_monthly_chart(series: Sequence[tuple[date, int]], *, title: str) -> S
     n = len(series)
     peak = max((count for _, count in series), default=0)
     busiest = _busiest(series)[0] if peak > 0 else None
-    slot = (WIDTH - 2 * PAD_X) / n if n else 0
+    slot = (100 - 2 * PAD_X) / n if n else 0
     bar_width = slot * BAR_FRACTION
     plot_height = BASELINE - PLOT_TOP
     short_names = slot >= MIN_SLOT_FOR_SHORT_NAMES
@@ -135,9 +146,9 @@ def render_monthly_chart(series: Sequence[tuple[date, int]], *, title: str) -> S
             format_html(
                 '<rect class="chart-bar" x="{}" y="{}" width="{}" height="{}">'
                 "<title>{}: {}</title></rect>",
-                _num(x),
+                _pct(x),
                 _num(BASELINE - height),
-                _num(bar_width),
+                _pct(bar_width),
                 _num(height),
                 _month_year(month),
                 _articles(count),
@@ -146,21 +157,26 @@ def render_monthly_chart(series: Sequence[tuple[date, int]], *, title: str) -> S
         name = MONTH_NAMES[month.month - 1]
         parts.append(
             format_html(
-                '<text class="chart-axis" x="{}" y="{}" text-anchor="middle">{}</text>',
-                _num(centre),
+                '<text class="chart-axis" x="{}" y="{}" text-anchor="middle">{}{}</text>',
+                _pct(centre),
                 MONTH_LABEL_Y,
-                name[:3] if short_names else name[0],
+                name[0],
+                format_html('<tspan class="chart-month-rest">{}</tspan>', name[1:3])
+                if short_names
+                else "",
             )
         )
         # The year under the first bar and each January keeps a chart that
         # spans New Year readable without crowding every label.
         if i == 0 or month.month == 1:
+            # Centred under the first bar the year would stick out past the chart's left edge
+            # on a phone, so that one starts at the bar instead.
             parts.append(
                 format_html(
-                    '<text class="chart-axis chart-year" x="{}" y="{}" text-anchor="middle">'
-                    "{}</text>",
-                    _num(centre),
+                    '<text class="chart-axis chart-year" x="{}" y="{}" text-anchor="{}">{}</text>',
+                    _pct(x if i == 0 else centre),
                     YEAR_LABEL_Y,
+                    "start" if i == 0 else "middle",
                     month.year,
                 )
             )
@@ -168,7 +184,7 @@ def render_monthly_chart(series: Sequence[tuple[date, int]], *, title: str) -> S
             parts.append(
                 format_html(
                     '<text class="chart-value" x="{}" y="{}" text-anchor="middle">{}</text>',
-                    _num(centre),
+                    _pct(centre),
                     _num(BASELINE - height - 4),
                     count,
                 )
@@ -176,17 +192,16 @@ def render_monthly_chart(series: Sequence[tuple[date, int]], *, title: str) -> S
 
     baseline = format_html(
         '<line class="chart-baseline" x1="{}" y1="{}" x2="{}" y2="{}"/>',
-        PAD_X,
+        _pct(PAD_X),
         BASELINE,
-        WIDTH - PAD_X,
+        _pct(100 - PAD_X),
         BASELINE,
     )
 
     return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="coverage-chart" viewBox="0 0 {} {}"'
+        '<svg xmlns="http://www.w3.org/2000/svg" class="coverage-chart" width="100%" height="{}"'
         ' role="img" aria-labelledby="{}" aria-describedby="{}">'
         '<title id="{}">{}</title><desc id="{}">{}</desc>{}{}</svg>',
-        WIDTH,
         HEIGHT,
         title_id,
         desc_id,

@@ -16,10 +16,21 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+
+# Runs a Python program (argv[2:]) with the clock moved to the ISO moment in argv[1] and ticking
+# from there. Demo articles are dated relative to "now", so a pinned clock gives the same dates,
+# the same archive and the same charts whatever day the demo is served.
+AT_FIXED_TIME = """
+import runpy, sys, time_machine
+time_machine.travel(sys.argv[1], tick=True).start()
+sys.argv = sys.argv[2:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
 
 
 def _free_port() -> int:
@@ -41,11 +52,12 @@ def _wait_until_up(url: str, timeout: float = 30) -> None:
 
 
 @contextlib.contextmanager
-def demo_server(*, production: bool = False) -> Iterator[str]:
+def demo_server(*, production: bool = False, now: datetime | None = None) -> Iterator[str]:
     """Yield the base URL of a server with the demo content loaded.
 
-    `production=True` serves as production would: debug off, collected and hashed static
-    files, gunicorn.
+    `production=True` serves as production would: debug off (so error pages are the site's
+    own), collected and hashed static files, gunicorn. `now` pins the clock of the demo loader
+    and of the server to that moment (timezone-aware), for output that is the same every day.
     """
     with tempfile.TemporaryDirectory(prefix="summit-demo-") as workdir:
         port = _free_port()
@@ -55,21 +67,29 @@ def demo_server(*, production: bool = False) -> Iterator[str]:
             "DJANGO_DEBUG": "0" if production else "1",
             "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            # The developer's .env must not change what the demo looks like.
+            "DJANGO_ENV_FILE": "",
+            "DJANGO_MEDIA_ROOT": f"{workdir}/media",
         }
 
+        def python(*args: str) -> list[str]:
+            if now is None:
+                return [PYTHON, *args]
+            return [PYTHON, "-c", AT_FIXED_TIME, now.isoformat(), *args]
+
         def manage(*args: str) -> None:
-            subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+            subprocess.run(python("manage.py", *args), cwd=ROOT, env=env, check=True)
 
         manage("migrate", "--noinput", "-v0")
         manage("load_demo")
         if production:
             manage("collectstatic", "--noinput", "-v0")
-            command = [
+            command = python(
                 str(Path(PYTHON).parent / "gunicorn"), "summit.wsgi",
                 "--bind", f"127.0.0.1:{port}", "--workers", "2",
-            ]  # fmt: skip
+            )  # fmt: skip
         else:
-            command = [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
+            command = python("manage.py", "runserver", f"127.0.0.1:{port}", "--noreload")
         server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
         url = f"http://127.0.0.1:{port}/"
         try:

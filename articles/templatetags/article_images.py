@@ -18,6 +18,7 @@ def lead_image(article: Article, sizes: str = DEFAULT_SIZES, above_fold: bool = 
     Builds addresses from file names only: no query and no storage look-up while rendering.
     """
     return {
+        "article": article,  # for its focal point, which picks the crop when the height is capped
         "image": article.lead_image,
         "srcset": images.srcset(article.lead_image, article.lead_image_width),
         "sizes": sizes,

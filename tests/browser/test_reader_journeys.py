@@ -53,16 +53,21 @@ def test_phone_reader_can_navigate_every_section(live_server, site, browser):
     visit(page, live_server.url + "/")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"page is {width}px wide on a 360px phone"
+    menu = page.locator(".site-nav .nav-menu")
     for name, heading in [
         ("Articles", "Articles"),
         ("Countries", "Countries"),
         ("Cooperation areas", "Cooperation areas"),
         ("Tags", "Tags"),
+        ("Coverage", "Coverage"),
+        ("Archive", "Archive"),
     ]:
-        page.locator(".site-nav").get_by_role("link", name=name, exact=True).click()
+        menu.locator("summary").click()
+        menu.get_by_role("link", name=name, exact=True).click()
         expect(page.locator("h1")).to_have_text(heading)
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, name
-    page.locator(".site-nav").get_by_role("link", name="Countries", exact=True).click()
+    menu.locator("summary").click()
+    menu.get_by_role("link", name="Countries", exact=True).click()
     page.locator(".tiles a").first.click()
     expect(page.locator(".region-map")).to_be_visible()
     context.close()

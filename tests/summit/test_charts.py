@@ -16,6 +16,11 @@ def bars(root: ElementTree.Element) -> list[ElementTree.Element]:
     return root.findall(f"{SVG}rect[@class='chart-bar']")
 
 
+def percent(value: str) -> float:
+    assert value.endswith("%"), value
+    return float(value[:-1])
+
+
 def sample_series() -> list[tuple[date, int]]:
     counts = {(2025, 4): 2, (2025, 12): 1, (2026, 1): 3, (2026, 3): 4, (2026, 2): 4}
     return month_series(counts, end=date(2026, 3, 17))
@@ -65,7 +70,10 @@ def test_chart_is_an_accessible_image():
     root = parse(render_monthly_chart(sample_series(), title="Coverage of Kazakhstan"))
     assert root.get("role") == "img"
     assert root.get("class") == "coverage-chart"
-    assert root.get("viewBox") == "0 0 600 160"
+    # No viewBox: text must not scale with the page (see summit/charts.py).
+    assert root.get("viewBox") is None
+    assert root.get("width") == "100%"
+    assert root.get("height") == "160"
     title = root.find(f"{SVG}title")
     desc = root.find(f"{SVG}desc")
     assert title.text == "Coverage of Kazakhstan"
@@ -76,7 +84,7 @@ def test_chart_is_an_accessible_image():
 def test_one_bar_per_month_with_axis_labels_and_baseline():
     root = parse(render_monthly_chart(sample_series(), title="t"))
     assert len(bars(root)) == 12
-    months = [t.text for t in root.findall(f"{SVG}text[@class='chart-axis']")]
+    months = ["".join(t.itertext()) for t in root.findall(f"{SVG}text[@class='chart-axis']")]
     assert months == [
         "Apr",
         "May",
@@ -127,8 +135,8 @@ def test_desc_summarises_and_max_is_labelled():
     (value,) = root.findall(f"{SVG}text[@class='chart-value']")
     assert value.text == "4"
     last_bar = bars(root)[-1]
-    centre = float(last_bar.get("x")) + float(last_bar.get("width")) / 2
-    assert float(value.get("x")) == pytest.approx(centre, abs=0.01)
+    centre = percent(last_bar.get("x")) + percent(last_bar.get("width")) / 2
+    assert percent(value.get("x")) == pytest.approx(centre, abs=0.01)
 
 
 def test_single_article_summary():
@@ -157,7 +165,7 @@ def test_empty_series_does_not_crash():
 def test_long_series_uses_initials():
     series = month_series({}, end=date(2026, 3, 1), months=24)
     root = parse(render_monthly_chart(series, title="t"))
-    months = [t.text for t in root.findall(f"{SVG}text[@class='chart-axis']")]
+    months = ["".join(t.itertext()) for t in root.findall(f"{SVG}text[@class='chart-axis']")]
     assert months[-3:] == ["J", "F", "M"]
 
 
@@ -174,3 +182,11 @@ def test_distinct_ids_and_no_inline_styles():
     assert parse(first).get("aria-labelledby") != parse(second).get("aria-labelledby")
     assert "style" not in first
     assert "<script" not in first
+
+
+def test_month_names_can_shrink_to_initials_on_narrow_charts():
+    root = parse(render_monthly_chart(sample_series(), title="t"))
+    first = root.find(f"{SVG}text[@class='chart-axis']")
+    # The initial stays; the stylesheet hides the rest when the chart is narrow.
+    assert first.text == "A"
+    assert first.find(f"{SVG}tspan[@class='chart-month-rest']").text == "pr"
