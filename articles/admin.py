@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import ngettext
 from taggit.models import Tag as TaggitDefaultTag
 
 from articles import images, tags
@@ -22,13 +24,34 @@ from articles.admin_forms import (
     TagAutocompleteWidget,
 )
 from articles.assistant_admin import AssistantAdminMixin
-from articles.history import record_revision, without_history
+from articles.history import ReadableDiffMixin, record_revision, without_history
 from articles.models import Article, AuthorProfile, Tag, TaggedArticle, published_condition
-from articles.workflow import EDITOR_ONLY_FIELDS, is_editor, may_delete, may_edit
+from articles.workflow import (
+    EDITOR_ONLY_FIELDS,
+    WHY_EDITORS_PUBLISH,
+    is_editor,
+    may_delete,
+    may_edit,
+    publication_state,
+    publish_time_for_display,
+)
 from summit.admin import HistoryAdmin
 
 # Summit uses its own Tag model (Unicode slugs); taggit's default one stays empty.
 admin.site.unregister(TaggitDefaultTag)
+
+
+# What a Contributor sees in place of the publication fields they may not set.
+CONTRIBUTOR_VIEW_OF = {
+    "status": "status_for_contributor",
+    "publish_at": "publish_time_for_contributor",
+}
+
+
+def _contributor_view(field: str | tuple[str, ...]) -> str | tuple[str, ...]:
+    if isinstance(field, str):
+        return CONTRIBUTOR_VIEW_OF.get(field, field)
+    return tuple(CONTRIBUTOR_VIEW_OF.get(name, name) for name in field)
 
 
 class ArticleAdminChecks(ModelAdminChecks):
@@ -45,7 +68,7 @@ class ArticleAdminChecks(ModelAdminChecks):
 
 
 @admin.register(Article)
-class ArticleAdmin(AssistantAdminMixin, HistoryAdmin):
+class ArticleAdmin(AssistantAdminMixin, ReadableDiffMixin, HistoryAdmin):
     """The editors' desk for articles.
 
     Roles (articles/workflow.py): Contributors write and edit their own drafts; Editors
@@ -66,6 +89,7 @@ class ArticleAdmin(AssistantAdminMixin, HistoryAdmin):
         "updated_at",
         "author",
         "search_document",
+        "country_mentions",
     )
     list_display = ("title", "visibility", "publish_at", "author", "country_names", "featured")
     list_display_links = ("title",)
@@ -81,10 +105,27 @@ class ArticleAdmin(AssistantAdminMixin, HistoryAdmin):
     fieldsets = (
         (None, {"fields": ("title", "slug", "dek", "body", "loaded_version")}),
         ("Publication", {"fields": ("status", "publish_at", "featured", "byline", "author")}),
-        ("Taxonomy", {"fields": ("countries", "cooperation_areas", "tags")}),
+        (
+            "Taxonomy",
+            {
+                "fields": (
+                    "countries",
+                    "cooperation_areas",
+                    "tags",
+                    ("primary_country", "primary_area"),
+                )
+            },
+        ),
         (
             "Lead image",
-            {"fields": ("lead_image", "lead_image_alt", "lead_image_credit")},
+            {
+                "fields": (
+                    "lead_image",
+                    "lead_image_alt",
+                    "lead_image_credit",
+                    "lead_image_focus",
+                )
+            },
         ),
         ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )
@@ -95,6 +136,7 @@ class ArticleAdmin(AssistantAdminMixin, HistoryAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "tags":
+            kwargs.setdefault("help_text", TagAutocompleteWidget.help_text)
             return db_field.formfield(widget=TagAutocompleteWidget(), **kwargs)
         if db_field.name == "lead_image":
             kwargs["form_class"] = LeadImageFormField
@@ -116,7 +158,32 @@ class ArticleAdmin(AssistantAdminMixin, HistoryAdmin):
         readonly = list(super().get_readonly_fields(request, obj))
         if not is_editor(request.user):
             readonly += [name for name in EDITOR_ONLY_FIELDS if name not in readonly]
+            readonly += list(CONTRIBUTOR_VIEW_OF.values())
         return readonly
+
+    def get_fieldsets(self, request: HttpRequest, obj: Article | None = None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if is_editor(request.user):
+            return fieldsets
+        # A bare "Draft" and the time the page was opened would read as facts about
+        # publication; Contributors see instead why they cannot set them.
+        return [
+            (name, {**options, "fields": [_contributor_view(f) for f in options["fields"]]})
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description="Status")
+    def status_for_contributor(self, obj: Article) -> str:
+        if obj.status != Article.Status.DRAFT:
+            return publication_state(obj)
+        # A span: the admin indents a help paragraph, which inside a read-only value misaligns.
+        return format_html(
+            '{}<br><span class="help">{}</span>', publication_state(obj), WHY_EDITORS_PUBLISH
+        )
+
+    @admin.display(description="Publish at")
+    def publish_time_for_contributor(self, obj: Article) -> str:
+        return publish_time_for_display(obj)
 
     def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
         return super().has_change_permission(request, obj) and may_edit(request.user, obj)
@@ -192,6 +259,18 @@ class ArticleAdmin(AssistantAdminMixin, HistoryAdmin):
             raise PermissionDenied
         return super().recoverlist_view(request, extra_context)
 
+    def response_add(self, request: HttpRequest, obj: Article, post_url_continue=None):
+        response = super().response_add(request, obj, post_url_continue)
+        self.message_user(request, f"{publication_state(obj)}.", messages.INFO)
+        return response
+
+    def response_change(self, request: HttpRequest, obj: Article) -> HttpResponse:
+        # Whether the save put the article live, scheduled it or kept it a draft is what an
+        # editor most needs to know, and the default message does not say.
+        response = super().response_change(request, obj)
+        self.message_user(request, f"{publication_state(obj)}.", messages.INFO)
+        return response
+
     def view_on_site(self, obj: Article) -> str | None:
         return obj.get_absolute_url() if obj.is_public else None
 
@@ -210,21 +289,56 @@ class ArticleAdmin(AssistantAdminMixin, HistoryAdmin):
 
     @admin.action(description="Publish now", permissions=["publish"])
     def publish_now(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        # Publishing a live article again would only move its date to now.
+        live = dict(queryset.filter(published_condition()).values_list("pk", "title"))
         count = self._update_with_history(
             request,
-            queryset,
+            queryset.exclude(pk__in=live),
             "Published from the article list",
             status=Article.Status.PUBLISHED,
             publish_at=timezone.now(),
         )
-        self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
+        done = ngettext("Published %(n)d article.", "Published %(n)d articles.", count)
+        skipped = ngettext(
+            "Skipped %(n)d article already live: %(titles)s.",
+            "Skipped %(n)d articles already live: %(titles)s.",
+            len(live),
+        )
+        self._report_action(request, done, count, skipped, list(live.values()))
 
     @admin.action(description="Unpublish (back to draft)", permissions=["publish"])
     def unpublish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
+        drafts = dict(queryset.filter(status=Article.Status.DRAFT).values_list("pk", "title"))
         count = self._update_with_history(
-            request, queryset, "Moved back to draft from the article list", status="draft"
+            request,
+            queryset.exclude(pk__in=drafts),
+            "Moved back to draft from the article list",
+            status=Article.Status.DRAFT,
         )
-        self.message_user(request, f"Moved {count} article(s) back to draft.", messages.SUCCESS)
+        done = ngettext(
+            "Unpublished %(n)d article: it is a draft again.",
+            "Unpublished %(n)d articles: they are drafts again.",
+            count,
+        )
+        skipped = ngettext(
+            "Skipped %(n)d article that was a draft already: %(titles)s.",
+            "Skipped %(n)d articles that were drafts already: %(titles)s.",
+            len(drafts),
+        )
+        self._report_action(request, done, count, skipped, list(drafts.values()))
+
+    def _report_action(
+        self, request: HttpRequest, done: str, count: int, skipped: str, left: list[str]
+    ) -> None:
+        """Say what a list action changed and which selected articles it left alone, and why."""
+        if count:
+            self.message_user(request, done % {"n": count}, messages.SUCCESS)
+        if left:
+            self.message_user(
+                request,
+                skipped % {"n": len(left), "titles": _title_list(left)},
+                messages.INFO if count else messages.WARNING,
+            )
 
     @transaction.atomic
     def _update_with_history(
@@ -232,6 +346,8 @@ class ArticleAdmin(AssistantAdminMixin, HistoryAdmin):
     ) -> int:
         """Apply a list action's change, raising versions and recording revisions."""
         ids = list(queryset.values_list("pk", flat=True))
+        if not ids:
+            return 0
         baseline = without_history(Article.objects.filter(pk__in=ids))
         if baseline:
             record_revision(baseline, user=request.user, comment="Before a list action")
@@ -379,10 +495,13 @@ class TagAdmin(admin.ModelAdmin):
             others = [tag for tag in chosen if tag.pk != target.pk]
             moved = tags.merge_tags(target, others, user=request.user)
             names = ", ".join(f"“{tag.name}”" for tag in others)
+            updated = ngettext(
+                "%(n)d article now carries it", "%(n)d articles now carry it", len(moved)
+            ) % {"n": len(moved)}
             self.message_user(
                 request,
-                f"Merged {names} into “{target.name}”: {len(moved)} article(s) updated; "
-                "the old tag pages now redirect to it.",
+                f"Merged {names} into “{target.name}”: {updated}, and the old tag "
+                f"{'page redirects' if len(others) == 1 else 'pages redirect'} to it.",
                 messages.SUCCESS,
             )
             return None
@@ -433,6 +552,13 @@ class TagAdmin(admin.ModelAdmin):
             "changelist_url": reverse("admin:articles_tag_changelist"),
         }
         return TemplateResponse(request, "admin/articles/tag/tidy.html", context)
+
+
+def _title_list(titles: list[str], shown: int = 5) -> str:
+    """“A”, “B” and 3 more: enough to find them in the list, short enough to read."""
+    quoted = ", ".join(f"“{title}”" for title in titles[:shown])
+    rest = len(titles) - shown
+    return f"{quoted} and {rest} more" if rest > 0 else quoted
 
 
 def _in_use(tags_to_check) -> list[Tag]:

@@ -38,8 +38,14 @@ class TagAutocompleteWidget(TagWidget):
 
     Suggestions come from the admin's tag autocomplete view into the browser's own suggestion
     list (a `<datalist>`), so the field stays a plain text box: keyboard and screen readers
-    work as usual, and without JavaScript it is simply the text box it always was.
+    work as usual, and without JavaScript it is simply the text box it always was. With it,
+    Enter adds the tag being typed instead of submitting the whole article.
     """
+
+    help_text = (
+        "Type a tag and press Enter or a comma to add it; existing tags are suggested, "
+        "most used first."
+    )
 
     def __init__(self, attrs: dict | None = None) -> None:
         super().__init__(
@@ -73,9 +79,14 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
         self.saved_version: int | None = None
+        if "lead_image_focus" in self.fields:
+            # A form opened before the field existed, or a script, may not send it: keep the
+            # article's focal point (the model's default for a new one) rather than refuse.
+            self.fields["lead_image_focus"].required = False
 
     def clean(self) -> dict:
         cleaned_data = super().clean()
+        self._check_kicker_choice(cleaned_data)
         if self.instance.pk and cleaned_data.get("loaded_version") is None:
             # Without the version the form was opened at, a save could silently overwrite
             # someone else's; every admin form carries it, so only a forged request lacks it.
@@ -101,6 +112,21 @@ class ArticleAdminForm(forms.ModelForm):
                     message += f" Fields where your version differs: {', '.join(differing)}."
                 raise ValidationError(message, code="edit_conflict") from None
         return cleaned_data
+
+    def _check_kicker_choice(self, cleaned_data: dict) -> None:
+        # Against the countries and areas submitted with it: the model cannot check this
+        # itself, since the admin saves them after the article.
+        if not {"countries", "cooperation_areas"} <= cleaned_data.keys():
+            return  # one of them is invalid and already has its own error
+        try:
+            Article.check_kicker_choice(
+                cleaned_data.get("primary_country"),
+                cleaned_data.get("primary_area"),
+                cleaned_data["countries"],
+                cleaned_data["cooperation_areas"],
+            )
+        except ValidationError as error:
+            self.add_error(None, error)
 
     def _fields_differing_from_saved(self, cleaned_data: dict) -> list[str]:
         saved = Article.objects.get(pk=self.instance.pk)

@@ -160,7 +160,8 @@ def merge_tags(
     )
     articles = list(Article.objects.filter(pk__in=article_ids))
     if articles:
-        record_revision(articles, user=user, comment=f"Tags {names} merged into “{target.name}”")
+        noun = "Tag" if len(others) == 1 else "Tags"
+        record_revision(articles, user=user, comment=f"{noun} {names} merged into “{target.name}”")
     return articles
 
 

@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
-from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article
+from summit.dates import format_local
 
 EDITOR = "Editor"
 CONTRIBUTOR = "Contributor"
@@ -24,6 +24,12 @@ ROLES = {"editor": EDITOR, "contributor": CONTRIBUTOR}
 
 # What a Contributor may not set: publishing, scheduling and featuring are editors' calls.
 EDITOR_ONLY_FIELDS = ("status", "publish_at", "featured")
+
+# Shown to Contributors beside the status they cannot change, so a read-only field explains itself.
+WHY_EDITORS_PUBLISH = "Editors publish; save your draft and an editor will review it."
+# A draft's publish time is only the field's default (when the form was opened or the draft
+# first saved); showing it to a Contributor would read as a publication date.
+PUBLISH_TIME_NOT_SET = "Set by an editor when the article is published."
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -54,6 +60,26 @@ def may_delete(user: User, article: Article | None) -> bool:
     return article.author_id == user.pk and article.status == Article.Status.DRAFT
 
 
+def publication_state(article: Article) -> str:
+    """What readers can see of `article` now, with the time in the site's zone named.
+
+    "Scheduled — goes live 2 Dec 2026, 09:00 (Asia/Tokyo)", "Published — live since …" or
+    "Draft — not on the site".
+    """
+    if article.status != Article.Status.PUBLISHED:
+        return "Draft — not on the site"
+    if article.is_scheduled:
+        return f"Scheduled — goes live {format_local(article.publish_at)}"
+    return f"Published — live since {format_local(article.publish_at)}"
+
+
+def publish_time_for_display(article: Article) -> str:
+    """The publish time as a Contributor should read it: a real time only once there is one."""
+    if article.pk is None or article.status != Article.Status.PUBLISHED:
+        return PUBLISH_TIME_NOT_SET
+    return format_local(article.publish_at)
+
+
 @dataclass(frozen=True)
 class EditConflict(Exception):
     """Someone saved the article after the editor opened it."""
@@ -64,9 +90,8 @@ class EditConflict(Exception):
 
     @property
     def message(self) -> str:
-        when = timezone.localtime(self.changed_at)
         return (
-            f"{self.changed_by} changed this article on {when:%d %b %Y at %H:%M} while you "
+            f"{self.changed_by} changed this article on {format_local(self.changed_at)} while you "
             "were editing it, so your changes were not saved. Your text is still in the form: "
             "compare it with the saved version (open the article again in another tab, or see "
             "its history), merge what you want to keep, and save again."

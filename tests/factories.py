@@ -113,6 +113,9 @@ def article_admin_data(article: Article | None = None, **overrides) -> dict:
         "tags": ", ".join(article.tags.names()) + "," if article else "",
         "lead_image_alt": article.lead_image_alt if article else "",
         "lead_image_credit": article.lead_image_credit if article else "",
+        "lead_image_focus": article.lead_image_focus if article else "center",
+        "primary_country": article.primary_country_id or "" if article else "",
+        "primary_area": article.primary_area_id or "" if article else "",
     }
     if article is not None:
         data["loaded_version"] = article.version

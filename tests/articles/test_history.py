@@ -72,8 +72,8 @@ def test_history_shows_a_readable_diff_between_two_revisions(editor):
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "<del>Funding was agreed in May</del>" in page
-    assert "<ins>under construction</ins>" in page
+    assert "The railway is <del>planned</del><ins>under construction</ins>." in page
+    assert "<del>\n\nFunding was agreed in May.</del>" in page
     assert "<ins>+ Rail links tagged with China</ins>" in page
 
 

@@ -19,13 +19,24 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.models import Article, AuthorProfile
+from articles.models import Article, AuthorProfile, Tag
 from countries.models import CooperationArea, Country
 
 COUNTRIES_FILE = settings.BASE_DIR / "countries" / "demo" / "countries.json"
 AREAS_FILE = settings.BASE_DIR / "countries" / "demo" / "areas.json"
 ARTICLES_DIR = settings.BASE_DIR / "articles" / "demo"
 AUTHORS_FILE = ARTICLES_DIR / "authors.json"
+
+# What the summary line reports, in this order. Counted before and after rather than as rows
+# this run created: a fresh install already has the countries and areas (the seeding
+# migration), and "0 countries created" read as if there were none.
+REPORTED = {
+    "Countries": Country,
+    "Areas": CooperationArea,
+    "Articles": Article,
+    "Tags": Tag,
+    "Authors": AuthorProfile,
+}
 
 HEADER_KEYS = {
     "title", "slug", "dek", "byline", "countries", "areas", "tags", "featured", "status",
@@ -105,21 +116,24 @@ def parse_demo_article(path: Path) -> DemoArticle:
     )
 
 
+def _counts() -> dict[str, int]:
+    return {label: model.objects.count() for label, model in REPORTED.items()}
+
+
 class Command(BaseCommand):
     help = "Load demo countries, cooperation areas and articles (safe to run repeatedly)."
 
     @transaction.atomic
     def handle(self, *args, **options) -> None:
-        created_countries = self.load_countries()
-        created_areas = self.load_areas()
-        created_articles = self.load_articles()
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo content ready: {created_countries} countries, {created_areas} areas and "
-                f"{created_articles} articles created "
-                f"({Article.objects.count()} articles in total)."
-            )
+        before = _counts()
+        self.load_countries()
+        self.load_areas()
+        self.load_articles()
+        after = _counts()
+        summary = " · ".join(
+            f"{label}: {after[label]} ({after[label] - before[label]} new)" for label in REPORTED
         )
+        self.stdout.write(self.style.SUCCESS(f"Demo content ready. {summary}"))
 
     def load_countries(self) -> int:
         created = 0
