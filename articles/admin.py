@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import json
+from contextlib import AbstractContextManager, nullcontext
+
+import reversion
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.checks import ModelAdminChecks
+from django.contrib.admin.models import LogEntry
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,14 +27,20 @@ from articles.admin_forms import (
     TagAutocompleteWidget,
 )
 from articles.assistant_admin import AssistantAdminMixin
-from articles.history import ReadableDiffMixin, record_revision, without_history
-from articles.models import Article, AuthorProfile, Tag, TaggedArticle, published_condition
+from articles.history import ReadableDiffMixin
+from articles.models import (
+    Article,
+    AuthorProfile,
+    Tag,
+    TaggedArticle,
+    published_condition,
+    record_revision,
+)
 from articles.workflow import (
     EDITOR_ONLY_FIELDS,
     WHY_EDITORS_PUBLISH,
     is_editor,
-    may_delete,
-    may_edit,
+    may_modify,
     publication_state,
     publish_time_for_display,
 )
@@ -54,17 +63,37 @@ def _contributor_view(field: str | tuple[str, ...]) -> str | tuple[str, ...]:
     return tuple(CONTRIBUTOR_VIEW_OF.get(name, name) for name in field)
 
 
-class ArticleAdminChecks(ModelAdminChecks):
-    """Lets the form include the many-to-many fields whose through models are plain links.
-
-    Django refuses such fields because a through model may carry extra required columns;
-    ArticleCountry and ArticleArea carry none, they exist only to PROTECT countries and areas.
-    """
-
-    def _check_field_spec_item(self, obj, field_name, label):
-        if field_name in obj.autocomplete_fields:
-            return []
-        return super()._check_field_spec_item(obj, field_name, label)
+# The article form. Given by `get_fieldsets()` rather than the `fieldsets` attribute: Django's
+# system check refuses there a many-to-many field with its own through model, since such a
+# model may need values the form cannot give. ArticleCountry and ArticleArea need none (they
+# exist only to PROTECT countries and areas), and `formfield_for_manytomany` builds their field.
+ARTICLE_FIELDSETS = (
+    (None, {"fields": ("title", "slug", "dek", "body", "loaded_version")}),
+    ("Publication", {"fields": ("status", "publish_at", "featured", "byline", "author")}),
+    (
+        "Taxonomy",
+        {
+            "fields": (
+                "countries",
+                "cooperation_areas",
+                "tags",
+                ("primary_country", "primary_area"),
+            )
+        },
+    ),
+    (
+        "Lead image",
+        {
+            "fields": (
+                "lead_image",
+                "lead_image_alt",
+                "lead_image_credit",
+                "lead_image_focus",
+            )
+        },
+    ),
+    ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+)
 
 
 @admin.register(Article)
@@ -72,11 +101,11 @@ class ArticleAdmin(AssistantAdminMixin, ReadableDiffMixin, HistoryAdmin):
     """The editors' desk for articles.
 
     Roles (articles/workflow.py): Contributors write and edit their own drafts; Editors
-    publish, schedule, feature and edit anything. Every save is one transaction, is refused
-    if someone else saved first, and is recorded as a revision that can be restored.
+    publish, schedule, feature and edit anything. Every write goes through the model's
+    editorial write path (`Article.save_revision`, `ArticleQuerySet.revise`): one transaction,
+    refused if someone else saved first, recorded as a revision that can be restored.
     """
 
-    checks_class = ArticleAdminChecks
     form = ArticleAdminForm
     # In diffs, taxonomy shows as its link rows ("… tagged with energy"); the many-to-many
     # fields themselves would repeat it (and taggit's cannot be compared); the version
@@ -102,33 +131,6 @@ class ArticleAdmin(AssistantAdminMixin, ReadableDiffMixin, HistoryAdmin):
     readonly_fields = ("author", "created_at", "updated_at")
     actions = ("publish_now", "unpublish")
     list_per_page = 50
-    fieldsets = (
-        (None, {"fields": ("title", "slug", "dek", "body", "loaded_version")}),
-        ("Publication", {"fields": ("status", "publish_at", "featured", "byline", "author")}),
-        (
-            "Taxonomy",
-            {
-                "fields": (
-                    "countries",
-                    "cooperation_areas",
-                    "tags",
-                    ("primary_country", "primary_area"),
-                )
-            },
-        ),
-        (
-            "Lead image",
-            {
-                "fields": (
-                    "lead_image",
-                    "lead_image_alt",
-                    "lead_image_credit",
-                    "lead_image_focus",
-                )
-            },
-        ),
-        ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
-    )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
         # One extra query per page of the list, not one per row.
@@ -162,7 +164,7 @@ class ArticleAdmin(AssistantAdminMixin, ReadableDiffMixin, HistoryAdmin):
         return readonly
 
     def get_fieldsets(self, request: HttpRequest, obj: Article | None = None):
-        fieldsets = super().get_fieldsets(request, obj)
+        fieldsets = ARTICLE_FIELDSETS
         if is_editor(request.user):
             return fieldsets
         # A bare "Draft" and the time the page was opened would read as facts about
@@ -186,36 +188,62 @@ class ArticleAdmin(AssistantAdminMixin, ReadableDiffMixin, HistoryAdmin):
         return publish_time_for_display(obj)
 
     def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
-        return super().has_change_permission(request, obj) and may_edit(request.user, obj)
+        return super().has_change_permission(request, obj) and may_modify(
+            request.user, obj, "change"
+        )
 
     def has_delete_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
-        return super().has_delete_permission(request, obj) and may_delete(request.user, obj)
+        return super().has_delete_permission(request, obj) and may_modify(
+            request.user, obj, "delete"
+        )
 
     def get_deleted_objects(self, objs, request: HttpRequest):
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
         # The bulk "delete selected" action asks only about the model, not each article.
-        refused = [obj for obj in objs if not may_delete(request.user, obj)]
+        refused = [obj for obj in objs if not may_modify(request.user, obj, "delete")]
         if refused:
             perms_needed = set(perms_needed) | {
                 f"“{obj}” (published, or not yours)" for obj in refused
             }
         return deleted, model_count, perms_needed, protected
 
-    # Saving: one transaction (the admin's), refused on a stale form, recorded as a revision.
+    # Saving: the article, its tags, countries and areas are one editorial write
+    # (`Article.save_revision`), in the admin's transaction, refused on a stale form.
+
+    def create_revision(self, request: HttpRequest) -> AbstractContextManager:
+        """VersionAdmin's hook around its views: here only for restore and recover.
+
+        Article writes record their own revision, and a deletion must be recorded before
+        the rows go, which a block held open until the view ends would delay past. Reversion's
+        restore and recover views still need a block for their comment ("Reverted to…"):
+        one that records only what `save_revision` adds to it.
+        """
+        if self.version_being_restored(request) is None:
+            return nullcontext()
+        return reversion.create_revision(manage_manually=True)
 
     def save_model(self, request: HttpRequest, obj: Article, form, change: bool) -> None:
         if not is_editor(request.user) and obj.status != Article.Status.DRAFT:
             # The form has no status field for Contributors; this catches anything else.
             raise PermissionDenied("Only editors may publish or schedule articles.")
-        if change:
-            # After a restore the row holds the old revision's number; never reuse numbers.
-            floor = getattr(request, "_summit_version_before_restore", 0)
-            obj.version = max(form.saved_version or obj.version, floor) + 1
-        elif obj.author_id is None:
+        if not change and obj.author_id is None:
             obj.author = request.user
-        super().save_model(request, obj, form, change)
-        if "lead_image" in form.changed_data and obj.lead_image:
-            images.make_renditions(obj.lead_image)
+        # Saved in save_related, with the tags, countries and areas the admin saves there.
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        article = form.instance
+        message = self.construct_change_message(request, form, formsets, not change)
+        article.save_revision(
+            user=request.user,
+            # The admin's change message, as History lists it ("Changed Title and Body.").
+            comment=LogEntry(change_message=json.dumps(message)).get_change_message(),
+            expected_version=form.cleaned_data.get("loaded_version") if change else None,
+            set_related=lambda: super(ArticleAdmin, self).save_related(
+                request, form, formsets, change
+            ),
+        )
+        if "lead_image" in form.changed_data and article.lead_image:
+            images.make_renditions(article.lead_image)
 
     def delete_model(self, request: HttpRequest, obj: Article) -> None:
         # Kept as a revision first, so "Recover deleted articles" can bring it back.
@@ -225,13 +253,6 @@ class ArticleAdmin(AssistantAdminMixin, ReadableDiffMixin, HistoryAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         record_revision(list(queryset), user=request.user, comment="Deleted")
         super().delete_queryset(request, queryset)
-
-    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
-        # VersionAdmin wraps the list in one revision saved when the request ends, too late
-        # for rows deleted on the way; the actions here record their own revisions.
-        context = {"has_change_permission": self.has_change_permission(request)}
-        context.update(extra_context or {})
-        return admin.ModelAdmin.changelist_view(self, request, context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         context = {}
@@ -245,8 +266,6 @@ class ArticleAdmin(AssistantAdminMixin, ReadableDiffMixin, HistoryAdmin):
     def revision_view(self, request: HttpRequest, object_id: str, version_id, extra_context=None):
         if not is_editor(request.user):
             raise PermissionDenied
-        current = Article.objects.filter(pk=object_id).values_list("version", flat=True).first()
-        request._summit_version_before_restore = current or 0
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def recover_view(self, request: HttpRequest, version_id, extra_context=None):
@@ -272,7 +291,10 @@ class ArticleAdmin(AssistantAdminMixin, ReadableDiffMixin, HistoryAdmin):
         return response
 
     def view_on_site(self, obj: Article) -> str | None:
-        return obj.get_absolute_url() if obj.is_public else None
+        # The page readers see now: a form shown again with errors holds unsaved values (an
+        # emptied slug, a draft status) that name no page.
+        saved = Article.objects.published().filter(pk=obj.pk).only("slug").first()
+        return saved.get_absolute_url() if saved else None
 
     @admin.display(description="Status", ordering="status")
     def visibility(self, obj: Article) -> str:
@@ -291,10 +313,10 @@ class ArticleAdmin(AssistantAdminMixin, ReadableDiffMixin, HistoryAdmin):
     def publish_now(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         # Publishing a live article again would only move its date to now.
         live = dict(queryset.filter(published_condition()).values_list("pk", "title"))
-        count = self._update_with_history(
-            request,
-            queryset.exclude(pk__in=live),
-            "Published from the article list",
+        count = queryset.exclude(pk__in=live).revise(
+            user=request.user,
+            comment="Published from the article list",
+            before_comment="Before a list action",
             status=Article.Status.PUBLISHED,
             publish_at=timezone.now(),
         )
@@ -309,10 +331,10 @@ class ArticleAdmin(AssistantAdminMixin, ReadableDiffMixin, HistoryAdmin):
     @admin.action(description="Unpublish (back to draft)", permissions=["publish"])
     def unpublish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         drafts = dict(queryset.filter(status=Article.Status.DRAFT).values_list("pk", "title"))
-        count = self._update_with_history(
-            request,
-            queryset.exclude(pk__in=drafts),
-            "Moved back to draft from the article list",
+        count = queryset.exclude(pk__in=drafts).revise(
+            user=request.user,
+            comment="Moved back to draft from the article list",
+            before_comment="Before a list action",
             status=Article.Status.DRAFT,
         )
         done = ngettext(
@@ -339,23 +361,6 @@ class ArticleAdmin(AssistantAdminMixin, ReadableDiffMixin, HistoryAdmin):
                 skipped % {"n": len(left), "titles": _title_list(left)},
                 messages.INFO if count else messages.WARNING,
             )
-
-    @transaction.atomic
-    def _update_with_history(
-        self, request: HttpRequest, queryset: QuerySet[Article], comment: str, **changes
-    ) -> int:
-        """Apply a list action's change, raising versions and recording revisions."""
-        ids = list(queryset.values_list("pk", flat=True))
-        if not ids:
-            return 0
-        baseline = without_history(Article.objects.filter(pk__in=ids))
-        if baseline:
-            record_revision(baseline, user=request.user, comment="Before a list action")
-        count = Article.objects.filter(pk__in=ids).update(
-            version=F("version") + 1, updated_at=timezone.now(), **changes
-        )
-        record_revision(Article.objects.filter(pk__in=ids), user=request.user, comment=comment)
-        return count
 
 
 class TagUsageFilter(admin.SimpleListFilter):
@@ -447,26 +452,8 @@ class TagAdmin(admin.ModelAdmin):
     def delete_model(self, request: HttpRequest, obj: Tag) -> None:
         self.delete_queryset(request, Tag.objects.filter(pk=obj.pk))
 
-    @transaction.atomic
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Tag]) -> None:
-        tag_ids = list(queryset.values_list("pk", flat=True))
-        article_ids = TaggedArticle.objects.filter(tag__in=tag_ids).values("content_object_id")
-        articles = list(Article.objects.filter(pk__in=article_ids))
-        if articles:
-            # The revision before the delete is what a restore goes back to.
-            baseline = without_history(articles)
-            if baseline:
-                record_revision(baseline, user=request.user, comment="Before a tag was deleted")
-            Article.objects.filter(pk__in=[a.pk for a in articles]).update(
-                version=F("version") + 1, updated_at=timezone.now()
-            )
-        Tag.objects.filter(pk__in=tag_ids).delete()
-        if articles:
-            record_revision(
-                Article.objects.filter(pk__in=[a.pk for a in articles]),
-                user=request.user,
-                comment="A tag was deleted",
-            )
+        tags.delete_tags(queryset, user=request.user)
 
     # Renaming: the slug follows the name unless an editor chose it, and the old address
     # redirects (summit/redirects.py).

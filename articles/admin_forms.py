@@ -12,8 +12,7 @@ from django.utils.html import format_html
 from taggit.forms import TagWidget
 
 from articles import images
-from articles.models import Article, Tag
-from articles.workflow import EditConflict, check_version
+from articles.models import Article, EditConflict, Tag
 
 
 class LeadImageFormField(forms.ImageField):
@@ -78,7 +77,6 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
-        self.saved_version: int | None = None
         if "lead_image_focus" in self.fields:
             # A form opened before the field existed, or a script, may not send it: keep the
             # article's focal point (the model's default for a new one) rather than refuse.
@@ -97,9 +95,8 @@ class ArticleAdminForm(forms.ModelForm):
             )
         if self.instance.pk:
             try:
-                self.saved_version = check_version(
-                    self.instance, cleaned_data.get("loaded_version")
-                )
+                # Locks the row until the admin's transaction ends; the save checks again.
+                self.instance.check_version(cleaned_data["loaded_version"])
             except EditConflict as conflict:
                 # Keep everything the editor typed, but let the next save go through once
                 # they have merged: the form now carries the version they were shown.

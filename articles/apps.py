@@ -16,6 +16,15 @@ class ArticlesConfig(AppConfig):
 
     def ready(self) -> None:
         from articles import signals
+        from articles.models import Article, Tag
+        from summit import redirects
 
         signals.connect()
         post_migrate.connect(restore_search_trigger, sender=self)
+        # A draft's address was never public; a redirect would only leak its new title.
+        redirects.track_slug_changes(
+            Article,
+            when=lambda before, after: Article.Status.PUBLISHED in (before.status, after.status),
+            reads=("status",),
+        )
+        redirects.track_slug_changes(Tag)

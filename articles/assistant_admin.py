@@ -6,6 +6,10 @@ evidence. The form comes back unsaved: fields the editor left empty are pre-fill
 choices already made are only ever added to when the editor ticks suggestions and presses
 "Apply". Nothing is saved until they press Save.
 
+Both buttons post the change form to its own address; `add_view`/`change_view` answer them
+by rendering the form again, unbound, with what the editor posted as its initial values, so
+the request is never copied or altered and nothing is validated or saved.
+
 Import from text turns pasted text or an uploaded .txt/.md file into a draft, the same way as
 `manage.py import_article`, and opens it. A text whose title reads like an existing article's
 is refused with a link to that article, unless "Import anyway" is ticked.
@@ -13,12 +17,13 @@ is refused with a link to that article, unless "Import anyway" is ticked.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin import helpers
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -27,6 +32,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 from taggit.utils import parse_tags
 
 from articles.importing import (
@@ -188,6 +194,20 @@ class ImportForm(forms.Form):
         return cleaned
 
 
+def asks_for_suggestions(request: HttpRequest) -> bool:
+    """Whether the change form was posted with "Suggest from text" or "Apply" rather than Save."""
+    return request.method == "POST" and (SUGGEST in request.POST or APPLY in request.POST)
+
+
+def posted_values(bound: forms.BaseForm) -> dict[str, Any]:
+    """What the editor's form holds, by field, as the form reads its posted data."""
+    return {
+        name: bound[name].data
+        for name, field in bound.fields.items()
+        if not isinstance(field, forms.FileField)  # an upload must be chosen again
+    }
+
+
 class AssistantAdminMixin:
     """Adds the assistant to a ModelAdmin for Article; list it before the ModelAdmin base."""
 
@@ -207,31 +227,35 @@ class AssistantAdminMixin:
 
     # Suggest from text
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if request.method == "POST" and (SUGGEST in request.POST or APPLY in request.POST):
+    def add_view(self, request, form_url="", extra_context=None):
+        if asks_for_suggestions(request):
+            return self.suggestion_view(request, None, form_url, extra_context)
+        return super().add_view(request, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if asks_for_suggestions(request):
             return self.suggestion_view(request, object_id, form_url, extra_context)
-        return super().changeform_view(request, object_id, form_url, extra_context)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def suggestion_view(
-        self, request: HttpRequest, object_id, form_url: str, extra_context
+        self, request: HttpRequest, object_id: str | None, form_url: str, extra_context
     ) -> HttpResponse:
         """Show the form again, unsaved, with the suggestions for what it says now."""
-        obj = self.get_object(request, unquote(object_id)) if object_id else None
-        if object_id and obj is None:
-            return super().changeform_view(self._as_get(request), object_id, form_url)
+        add = object_id is None
+        obj = None if add else self.get_object(request, unquote(object_id))
+        if not add and obj is None:
+            # Deleted meanwhile: the change page itself says so, as for any missing article.
+            return HttpResponseRedirect(request.path)
         allowed = (
-            self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
+            self.has_add_permission(request) if add else self.has_change_permission(request, obj)
         )
         if not allowed:
             raise PermissionDenied
-        fields = flatten_fieldsets(self.get_fieldsets(request, obj))
-        form_class = self.get_form(request, obj, change=obj is not None, fields=fields)
-        bound = form_class(request.POST, request.FILES, instance=obj)
-        values = {
-            name: bound[name].data
-            for name, field in bound.fields.items()
-            if not isinstance(field, forms.FileField)  # an upload must be chosen again
-        }
+        fieldsets = self.get_fieldsets(request, obj)
+        form_class = self.get_form(
+            request, obj, change=not add, fields=flatten_fieldsets(fieldsets)
+        )
+        values = posted_values(form_class(request.POST, request.FILES, instance=obj))
         text = "\n\n".join(
             str(values[name] if name in values else getattr(obj, name, "")) for name in TEXT_FIELDS
         )
@@ -241,10 +265,34 @@ class AssistantAdminMixin:
         elif not any(chosen(values)):
             self._prefill(panel, values)
         panel.mark_chosen(values)
-        get_request = self._as_get(request)
-        get_request.assistant_initial = values
-        context = {**(extra_context or {}), "assistant": panel}
-        return super().changeform_view(get_request, object_id, form_url, context)
+        # Unbound: shown as the editor left it (plus suggestions), with no validation errors.
+        form = form_class(initial=values, instance=obj)
+        admin_form = helpers.AdminForm(
+            form,
+            list(fieldsets),
+            self.get_prepopulated_fields(request, obj),
+            self.get_readonly_fields(request, obj),
+            model_admin=self,
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": (_("Add %s") if add else _("Change %s")) % self.opts.verbose_name,
+            "subtitle": str(obj) if obj else None,
+            "adminform": admin_form,
+            "object_id": object_id,
+            "original": obj,
+            "is_popup": IS_POPUP_VAR in request.POST or IS_POPUP_VAR in request.GET,
+            "media": self.media + admin_form.media,
+            # The article admin has no inlines; one added later must be rendered here too.
+            "inline_admin_formsets": [],
+            "errors": helpers.AdminErrorList(form, []),
+            "preserved_filters": self.get_preserved_filters(request),
+            **(extra_context or {}),
+            "assistant": panel,
+        }
+        return self.render_change_form(
+            request, context, add=add, change=not add, obj=obj, form_url=form_url
+        )
 
     def _prefill(self, panel: SuggestionPanel, values: dict[str, Any]) -> None:
         """Fill in a form with no countries, areas or tags chosen yet."""
@@ -283,26 +331,6 @@ class AssistantAdminMixin:
         if "tags" in values and added_tags:
             values["tags"] = tags_value(current + added_tags)
             panel.applied += added_tags
-
-    @staticmethod
-    def _as_get(request: HttpRequest) -> HttpRequest:
-        # The admin then renders the form without validating or saving anything.
-        get_request = copy.copy(request)
-        get_request.method = "GET"
-        return get_request
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form_class = super().get_form(request, obj, change, **kwargs)
-        initial = getattr(request, "assistant_initial", None)
-        if initial is None:
-            return form_class
-
-        class FormWithSuggestions(form_class):
-            def __init__(self, *args, **form_kwargs) -> None:
-                form_kwargs["initial"] = {**(form_kwargs.get("initial") or {}), **initial}
-                super().__init__(*args, **form_kwargs)
-
-        return FormWithSuggestions
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # Our template adds the panel to whichever change form would otherwise be used.

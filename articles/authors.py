@@ -1,4 +1,9 @@
-"""Author pages: an author's published articles under the name and bio they chose."""
+"""Author pages: an author's published articles under the name and bio they chose.
+
+The heading names the account (`AuthorProfile.name_of`: profile name, full name or username),
+never an article's byline: a byline credits one article, the page is about the person. The
+cards below still show each article's own credit (`Article.author_name`).
+"""
 
 from __future__ import annotations
 
@@ -10,15 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
-from articles.models import Article, ArticleQuerySet
-
-
-def author_name(user) -> str:
-    """The name readers know an author by: profile name, full name or username."""
-    profile = getattr(user, "author_profile", None)
-    if profile is not None:
-        return profile.name
-    return user.get_full_name() or user.get_username()
+from articles.models import Article, ArticleQuerySet, AuthorProfile
 
 
 class AuthorDetailView(ListView):
@@ -43,7 +40,7 @@ class AuthorDetailView(ListView):
             raise Http404("No published articles by this author.")
         profile = getattr(self.author, "author_profile", None)
         context["author"] = self.author
-        context["author_name"] = author_name(self.author)
+        context["author_name"] = AuthorProfile.name_of(self.author)
         context["author_bio"] = profile.bio if profile else ""
         context["author_description"] = (
             context["author_bio"]

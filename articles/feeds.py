@@ -20,9 +20,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 from django.utils.html import escape
 
-from articles.authors import author_name
 from articles.facets import Selection
-from articles.models import Article, ArticleQuerySet, Tag
+from articles.models import CREDIT_RELATIONS, Article, ArticleQuerySet, AuthorProfile, Tag
 from countries.models import CooperationArea, Country
 
 FEED_SIZE = 20
@@ -90,7 +89,9 @@ class ArticleFeed(Feed):
         return obj.description
 
     def items(self, obj: FeedSource) -> list[Article]:
-        return list(obj.articles.select_related("author").prefetch_related("tags")[:FEED_SIZE])
+        return list(
+            obj.articles.select_related(*CREDIT_RELATIONS).prefetch_related("tags")[:FEED_SIZE]
+        )
 
     def item_title(self, item: Article) -> str:
         # Plain text: feed readers (feedparser among them) read RSS and Atom titles as text.
@@ -104,19 +105,16 @@ class ArticleFeed(Feed):
         return item.get_absolute_url()
 
     def item_author_name(self, item: Article) -> str:
-        return item.display_byline
+        return item.author_name
 
     def item_author_link(self, item: Article) -> str | None:
-        if item.author_id is None:
-            return None
-        return reverse("articles:author", kwargs={"username": item.author.get_username()})
+        return item.author_url or None
 
     def item_pubdate(self, item: Article) -> datetime:
         return item.publish_at
 
     def item_updateddate(self, item: Article) -> datetime:
-        # A scheduled article is written before it goes live; it changes no earlier than that.
-        return max(item.updated_at, item.publish_at)
+        return item.last_modified
 
     def item_categories(self, item: Article) -> list[str]:
         return [tag.name for tag in item.tags.all()]
@@ -201,12 +199,12 @@ class AuthorFeed(ArticleFeed):
             user_model.objects.select_related("author_profile"),
             **{user_model.USERNAME_FIELD: username},
         )
-        name = author_name(author)
+        name = AuthorProfile.name_of(author)
         return _existing(
             FeedSource(
                 title=f"{name} — {settings.SITE_NAME}",
                 description=f"Articles by {name} on {settings.SITE_NAME}.",
-                link=reverse("articles:author", kwargs={"username": username}),
+                link=AuthorProfile.url_of(author),
                 articles=Article.objects.published().filter(author=author),
             )
         )

@@ -33,8 +33,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.history import record_revision, without_history
-from articles.models import Article
+from articles.models import Article, record_revision, without_history
 from countries.recognition import Matcher, recognise
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -289,12 +288,15 @@ def import_article(
     force: bool = False,
     author=None,
     matcher: Matcher | None = None,
+    expected_version: int | None = None,
 ) -> ImportResult:
     """Create the article `parsed` describes, or report (and with `update`, refresh) its twin.
 
     A text whose title only reads like an existing article's (see `normalise_title`) is not
     imported but reported as a "duplicate" of that article, unless `force` is given.
-    `author` is the user importing: the new article's author, and the revision's.
+    `author` is the user importing: the new article's author, and the revision's. With
+    `expected_version`, an update is refused (`EditConflict`) if the article has moved on
+    from that version. Either way the write is `Article.save_revision`.
     """
     with transaction.atomic():
         existing = Article.objects.select_for_update().filter(slug=slug_for(parsed.title)).first()
@@ -310,7 +312,6 @@ def import_article(
             if without_history([existing]):
                 record_revision([existing], user=author, comment="Before an import replaced it")
             article = existing
-            article.version += 1  # an editor's open form on it is now stale
         else:
             article = Article(author=author)
         article.title = parsed.title
@@ -318,15 +319,18 @@ def import_article(
         if publish and article.status != Article.Status.PUBLISHED:
             article.status = Article.Status.PUBLISHED
             article.publish_at = timezone.now()
-        article.save()
         found = recognise(f"{parsed.title}\n\n{parsed.body}", matcher)
-        article.countries.set([mention.pk for mention in found.countries])
-        article.cooperation_areas.set([mention.pk for mention in found.areas])
-        article.tags.set(list(parsed.tags))
-        record_revision(
-            [article],
+
+        def set_related() -> None:
+            article.countries.set([mention.pk for mention in found.countries])
+            article.cooperation_areas.set([mention.pk for mention in found.areas])
+            article.tags.set(list(parsed.tags))
+
+        article.save_revision(
             user=author,
             comment="Updated from imported text" if existing else "Imported from text",
+            expected_version=expected_version if existing else None,
+            set_related=set_related,
         )
     if existing is not None:
         return ImportResult("updated", article, changed)

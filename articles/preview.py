@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 
-from articles.models import KICKER_RELATIONS, Article, ArticleQuerySet
+from articles.models import CREDIT_RELATIONS, KICKER_RELATIONS, Article, ArticleQuerySet
 from articles.views import ArticleDetailView
 
 SHARE_SALT = "articles.preview.share"
@@ -62,9 +62,9 @@ class ArticlePreviewView(ArticleDetailView):
     shared = False
 
     def get_queryset(self) -> ArticleQuerySet:
-        return Article.objects.select_related("author", *KICKER_RELATIONS).prefetch_related(
-            "tags", "countries", "cooperation_areas"
-        )
+        return Article.objects.select_related(
+            *CREDIT_RELATIONS, *KICKER_RELATIONS
+        ).prefetch_related("tags", "countries", "cooperation_areas")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -15,16 +15,18 @@ from django.db.models import Max, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, ArticleQuerySet, Tag, published_condition
+from articles.models import (
+    Article,
+    ArticleQuerySet,
+    Tag,
+    last_modified_expression,
+    published_condition,
+)
 from countries.models import CooperationArea, Country
 
 NEWS_WINDOW = timedelta(days=2)
 # Google News reads at most 1,000 articles from one news sitemap.
 NEWS_LIMIT = 1000
-
-
-def _last_change(article: Article) -> datetime:
-    return max(article.updated_at, article.publish_at)
 
 
 class ArticleSitemap(Sitemap):
@@ -33,12 +35,11 @@ class ArticleSitemap(Sitemap):
         return Article.objects.published().only("slug", "publish_at", "updated_at")
 
     def lastmod(self, item: Article) -> datetime:
-        return _last_change(item)
+        return item.last_modified
 
     def get_latest_lastmod(self) -> datetime | None:
         # For the index: one aggregate instead of Django's default walk over every item.
-        latest = self.items().aggregate(updated=Max("updated_at"), published=Max("publish_at"))
-        return max(filter(None, latest.values()), default=None)
+        return self.items().latest_modification()
 
 
 class NewsSitemap(ArticleSitemap):
@@ -67,7 +68,11 @@ class NewsSitemap(ArticleSitemap):
 
 
 class LatestChangeSitemap(Sitemap):
-    """Taxonomy pages, each last changed when its latest published article was."""
+    """Taxonomy pages, each last changed when its latest published article was.
+
+    "Changed" is the article's `last_modified` (its `last_modified_expression` in SQL), so a
+    page's date agrees with the dates of the articles it lists.
+    """
 
     def lastmod(self, item) -> datetime | None:
         return item.last_change
@@ -83,7 +88,7 @@ class TagSitemap(LatestChangeSitemap):
             Tag.objects.in_use()
             .annotate(
                 last_change=Max(
-                    "tagged_articles__content_object__updated_at",
+                    last_modified_expression("tagged_articles__content_object__"),
                     filter=published_condition("tagged_articles__content_object__"),
                 )
             )
@@ -94,14 +99,18 @@ class TagSitemap(LatestChangeSitemap):
 class CountrySitemap(LatestChangeSitemap):
     def items(self) -> QuerySet[Country]:
         return Country.objects.annotate(
-            last_change=Max("articles__updated_at", filter=published_condition("articles__"))
+            last_change=Max(
+                last_modified_expression("articles__"), filter=published_condition("articles__")
+            )
         ).order_by("name")
 
 
 class AreaSitemap(LatestChangeSitemap):
     def items(self) -> QuerySet[CooperationArea]:
         return CooperationArea.objects.annotate(
-            last_change=Max("articles__updated_at", filter=published_condition("articles__"))
+            last_change=Max(
+                last_modified_expression("articles__"), filter=published_condition("articles__")
+            )
         ).order_by("position", "name")
 
 

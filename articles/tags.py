@@ -13,13 +13,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
-from django.db.models import Count, F
-from django.utils import timezone
+from django.db.models import Count, QuerySet
 
-from articles.history import record_revision, without_history
-from articles.models import Article, Tag, TaggedArticle, unique_slug
+from articles.models import Article, Editor, Tag, TaggedArticle, unique_slug
 from countries.models import Country
 from summit.redirects import record_move
 
@@ -115,54 +112,73 @@ def unused_tags():
 
 
 @transaction.atomic
-def merge_tags(
-    target: Tag,
-    others: Iterable[Tag],
-    *,
-    user: AbstractBaseUser | AnonymousUser | None = None,
-) -> list[Article]:
+def merge_tags(target: Tag, others: Iterable[Tag], *, user: Editor = None) -> list[Article]:
     """Move every article from `others` to `target`, delete `others`, redirect their pages.
 
-    Each affected article gets a revision (with one recorded first for articles that had no
-    history, so the merge can be undone per article) and a new version number, so an editor
-    with the article open cannot put the old tag back by saving a stale form.
+    One editorial write (`ArticleQuerySet.revise`): each affected article gets a revision
+    (with one recorded first for articles that had no history, so the merge can be undone
+    per article) and a new version number, so an editor with the article open cannot put
+    the old tag back by saving a stale form.
     """
     others = [tag for tag in others if tag.pk != target.pk]
     if not others:
         return []
-    links = list(TaggedArticle.objects.filter(tag__in=others).order_by("pk").select_related("tag"))
-    article_ids = {link.content_object_id for link in links}
-    articles = list(Article.objects.filter(pk__in=article_ids))
-    baseline = without_history(articles)
-    if baseline:
-        record_revision(baseline, user=user, comment="Before a tag merge")
-
-    has_target = set(
-        TaggedArticle.objects.filter(tag=target, content_object_id__in=article_ids).values_list(
-            "content_object_id", flat=True
-        )
+    article_ids = set(
+        TaggedArticle.objects.filter(tag__in=others).values_list("content_object_id", flat=True)
     )
-    for link in links:
-        if link.content_object_id in has_target:
-            link.delete()
-        else:
-            link.tag = target
-            link.save(update_fields=["tag"])
-            has_target.add(link.content_object_id)
+
+    def move_links() -> None:
+        links = TaggedArticle.objects.filter(tag__in=others).order_by("pk")
+        has_target = set(
+            TaggedArticle.objects.filter(tag=target, content_object_id__in=article_ids).values_list(
+                "content_object_id", flat=True
+            )
+        )
+        for link in links:
+            if link.content_object_id in has_target:
+                link.delete()
+            else:
+                link.tag = target
+                link.save(update_fields=["tag"])
+                has_target.add(link.content_object_id)
+        for tag in others:
+            record_move(tag.get_absolute_url(), target.get_absolute_url())
+            tag.delete()
 
     names = ", ".join(f"“{tag.name}”" for tag in others)
-    for tag in others:
-        record_move(tag.get_absolute_url(), target.get_absolute_url())
-        tag.delete()
+    noun = "Tag" if len(others) == 1 else "Tags"
+    articles = Article.objects.filter(pk__in=article_ids)
+    if article_ids:
+        articles.revise(
+            user=user,
+            comment=f"{noun} {names} merged into “{target.name}”",
+            before_comment="Before a tag merge",
+            set_related=move_links,
+        )
+    else:
+        move_links()
+    return list(articles)
 
-    Article.objects.filter(pk__in=article_ids).update(
-        version=F("version") + 1, updated_at=timezone.now()
+
+def delete_tags(tags: QuerySet[Tag], *, user: Editor = None) -> None:
+    """Delete `tags`; the articles that carried them get a revision and a new version.
+
+    The revision recorded first (for articles without history) is what a restore goes back
+    to, tag included: an article's revision holds its tags as well as its links.
+    """
+    tag_ids = list(tags.values_list("pk", flat=True))
+    article_ids = TaggedArticle.objects.filter(tag__in=tag_ids).values_list(
+        "content_object_id", flat=True
     )
-    articles = list(Article.objects.filter(pk__in=article_ids))
-    if articles:
-        noun = "Tag" if len(others) == 1 else "Tags"
-        record_revision(articles, user=user, comment=f"{noun} {names} merged into “{target.name}”")
-    return articles
+    articles = Article.objects.filter(pk__in=list(article_ids))
+    with transaction.atomic():
+        if not articles.revise(
+            user=user,
+            comment="A tag was deleted",
+            before_comment="Before a tag was deleted",
+            set_related=Tag.objects.filter(pk__in=tag_ids).delete,
+        ):
+            Tag.objects.filter(pk__in=tag_ids).delete()
 
 
 def renamed_slug(tag: Tag, old_name: str, old_slug: str) -> str:

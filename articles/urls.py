@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from django.views.decorators.http import conditional_page
 
-from articles import archive, authors, feeds, preview, search_views, views
+from articles import archive, authors, feeds, preview, search_views, taxonomy_views, views
 
 app_name = "articles"
 
@@ -50,3 +50,28 @@ urlpatterns = [
         name="archive_month",
     ),
 ]
+
+# Articles by country, by area and both: three more URL groups, each with its own namespace,
+# which the root URLconf mounts at /countries/, /areas/ and /coverage/.
+country_patterns = (
+    [
+        path("", taxonomy_views.CountryListView.as_view(), name="list"),
+        path("<uslug:slug>/", taxonomy_views.CountryDetailView.as_view(), name="detail"),
+        path("<uslug:slug>/feed/", conditional_page(feeds.CountryFeed()), name="feed"),
+    ],
+    "countries",
+)
+
+area_patterns = (
+    [
+        path("", taxonomy_views.AreaListView.as_view(), name="list"),
+        path("<uslug:slug>/", taxonomy_views.AreaDetailView.as_view(), name="detail"),
+        path("<uslug:slug>/feed/", conditional_page(feeds.AreaFeed()), name="feed"),
+    ],
+    "areas",
+)
+
+coverage_patterns = (
+    [path("", taxonomy_views.CoverageView.as_view(), name="matrix")],
+    "coverage",
+)

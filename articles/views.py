@@ -3,11 +3,32 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView
 
 from articles.facets import Selection, facets_for
-from articles.models import KICKER_RELATIONS, Article, ArticleQuerySet, Tag
+from articles.models import CREDIT_RELATIONS, KICKER_RELATIONS, Article, ArticleQuerySet, Tag
+from articles.taxonomy import with_article_counts
+from countries.models import CooperationArea, Country
+
+LATEST_COUNT = 8
+HOME_TAG_COUNT = 16
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The front page: the lead story, the latest articles, the region, areas and top tags."""
+    published = Article.objects.published().for_cards()
+    lead = published.filter(featured=True).first() or published.first()
+    latest = published.exclude(pk=lead.pk)[:LATEST_COUNT] if lead else []
+    context = {
+        "lead": lead,
+        "latest": latest,
+        "region": with_article_counts(Country.objects.featured_on_home()),
+        "areas": with_article_counts(CooperationArea.objects.all()),
+        "top_tags": Tag.objects.in_use().order_by("-article_count", "name")[:HOME_TAG_COUNT],
+    }
+    return render(request, "home.html", context)
 
 
 class ArticleListView(ListView):
@@ -33,6 +54,7 @@ class ArticleListView(ListView):
         context = super().get_context_data(**kwargs)
         context["selection"] = self.selection
         context["active_filters"] = self.selection.active_filters()
+        context["list_feed_url"] = self.selection.url("articles:list_feed")
         context["facets"] = facets_for(self.selection, self.object_list)
         return context
 
@@ -66,7 +88,7 @@ class ArticleDetailView(DetailView):
     def get_queryset(self) -> ArticleQuerySet:
         return (
             Article.objects.published()
-            .select_related("author", *KICKER_RELATIONS)
+            .select_related(*CREDIT_RELATIONS, *KICKER_RELATIONS)
             .prefetch_related("tags", "countries", "cooperation_areas")
         )
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
+import reversion
 from django.db import models
-from django.db.models import Count
 from django.urls import reverse
 from django_countries.fields import CountryField
 
@@ -11,31 +11,15 @@ def split_lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def ordered_by_default(queryset: models.QuerySet) -> models.QuerySet:
-    """Django drops Meta.ordering from GROUP BY queries; put it back unless one was chosen."""
-    if queryset.query.order_by:
-        return queryset
-    return queryset.order_by(*queryset.model._meta.ordering)
-
-
 class CountryQuerySet(models.QuerySet):
-    def with_article_counts(self) -> CountryQuerySet:
-        """Annotate `article_count`: published articles only, in the same query."""
-        from articles.models import published_condition
-
-        return ordered_by_default(
-            self.annotate(
-                article_count=Count(
-                    "articles", filter=published_condition("articles__"), distinct=True
-                )
-            )
-        )
-
     def featured_on_home(self) -> CountryQuerySet:
         """The region the publication covers: the Central Asian states and Japan."""
         return self.filter(role__in=[Country.Role.CENTRAL_ASIA, Country.Role.HOST])
 
 
+# Registered with their model so every revision (admin, commands) covers them; the admin's
+# VersionAdmin finds them registered and keeps these options.
+@reversion.register()
 class Country(models.Model):
     class Role(models.TextChoices):
         CENTRAL_ASIA = "central_asia", "Central Asian state"
@@ -78,19 +62,7 @@ class Country(models.Model):
         return split_lines(self.aliases)
 
 
-class CooperationAreaQuerySet(models.QuerySet):
-    def with_article_counts(self) -> CooperationAreaQuerySet:
-        from articles.models import published_condition
-
-        return ordered_by_default(
-            self.annotate(
-                article_count=Count(
-                    "articles", filter=published_condition("articles__"), distinct=True
-                )
-            )
-        )
-
-
+@reversion.register()
 class CooperationArea(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(
@@ -102,8 +74,6 @@ class CooperationArea(models.Model):
         blank=True, help_text="One per line: phrases that signal this area in a text."
     )
     position = models.PositiveIntegerField(default=0, help_text="Lower numbers are listed first.")
-
-    objects = CooperationAreaQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]

@@ -8,7 +8,6 @@ class SummitConfig(AppConfig):
     def ready(self) -> None:
         # Registered here, not in urls.py, so every app's URLconf can use it whatever the
         # import order.
-        from summit import converters, redirects
+        from summit import converters
 
         converters.register()
-        redirects.connect_signals()

@@ -1,13 +1,15 @@
 """Links that never break: a 301 from every address a page used to have.
 
-When an article, tag, country or cooperation area changes its slug, the old path is recorded
-as a `Redirect`; the middleware answers a 404 at that path with a permanent redirect.
+Apps register the models whose public address is built from their slug
+(`track_slug_changes()`, from their `AppConfig.ready()`); when such a row changes its slug,
+the old path is recorded as a `Redirect`, and the middleware answers a 404 at that path with
+a permanent redirect. The core names no model of the apps above it.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from urllib.parse import unquote
 
 from django.db import models
@@ -16,13 +18,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 
 from summit.models import Redirect
 
-# Models whose public address is built from their slug.
-TRACKED_MODELS = (
-    "articles.Article",
-    "articles.Tag",
-    "countries.Country",
-    "countries.CooperationArea",
-)
+# Decides whether the address `before` had (the row as saved, with the fields asked for) was
+# public, given the row about to be saved.
+WasPublic = Callable[[models.Model, models.Model], bool]
 
 
 def record_move(old_path: str, new_path: str) -> None:
@@ -37,44 +35,57 @@ def record_move(old_path: str, new_path: str) -> None:
     Redirect.objects.update_or_create(old_path=old_path, defaults={"new_path": new_path})
 
 
-def _old_address(sender: type[models.Model], instance: models.Model) -> str | None:
-    """The public path `instance` had before this save, if its slug is changing."""
-    if instance.pk is None:
-        return None
-    previous = sender._base_manager.filter(pk=instance.pk).values("slug", *_status_field(sender))
-    previous = previous.first()
-    if previous is None or previous["slug"] == instance.slug:
-        return None
-    if "status" in previous and "published" not in (previous["status"], instance.status):
-        # A draft's address was never public; a redirect would only leak its new title.
-        return None
-    before = copy.copy(instance)
-    before.slug = previous["slug"]
-    return before.get_absolute_url()
+class SlugTracker:
+    """The pre_save/post_save pair that records a move when a row's slug changes."""
+
+    def __init__(self, when: WasPublic | None, reads: Iterable[str]) -> None:
+        self.when = when
+        self.reads = tuple(reads)
+
+    def old_address(self, sender: type[models.Model], instance: models.Model) -> str | None:
+        """The public path `instance` had before this save, if its slug is changing."""
+        if instance.pk is None:
+            return None
+        # One query reads the saved slug and whatever `when` needs to judge the old address.
+        saved = sender._base_manager.filter(pk=instance.pk).only("slug", *self.reads).first()
+        if saved is None or saved.slug == instance.slug:
+            return None
+        if self.when is not None and not self.when(saved, instance):
+            return None
+        before = copy.copy(instance)
+        before.slug = saved.slug
+        return before.get_absolute_url()
+
+    def remember(self, sender, instance, **kwargs) -> None:
+        instance._summit_old_path = self.old_address(sender, instance)
+
+    def redirect(self, sender, instance, created: bool, **kwargs) -> None:
+        old_path = getattr(instance, "_summit_old_path", None)
+        if old_path:
+            record_move(old_path, instance.get_absolute_url())
+            instance._summit_old_path = None
 
 
-def _status_field(sender: type[models.Model]) -> tuple[str, ...]:
-    return ("status",) if any(f.name == "status" for f in sender._meta.fields) else ()
+def track_slug_changes(
+    model: type[models.Model], *, when: WasPublic | None = None, reads: Iterable[str] = ()
+) -> None:
+    """Redirect the old address of a `model` row whenever its slug changes.
 
-
-def remember_old_address(sender, instance, **kwargs) -> None:
-    instance._summit_old_path = _old_address(sender, instance)
-
-
-def redirect_old_address(sender, instance, created: bool, **kwargs) -> None:
-    old_path = getattr(instance, "_summit_old_path", None)
-    if old_path:
-        record_move(old_path, instance.get_absolute_url())
-        instance._summit_old_path = None
-
-
-def connect_signals() -> None:
-    from django.apps import apps
-
-    for label in TRACKED_MODELS:
-        model = apps.get_model(label)
-        pre_save.connect(remember_old_address, sender=model, dispatch_uid=f"redirect-pre-{label}")
-        post_save.connect(redirect_old_address, sender=model, dispatch_uid=f"redirect-post-{label}")
+    `model` needs a `slug` field and a `get_absolute_url()` built from it. `when(before,
+    after)` may veto a redirect, e.g. for a draft whose address was never public; `reads`
+    names the fields it reads from `before`, loaded in the same query as the old slug.
+    Calling it again for the same model replaces the earlier registration.
+    """
+    label = model._meta.label
+    tracker = SlugTracker(when, reads)
+    for signal, receiver, uid in (
+        (pre_save, tracker.remember, f"redirect-pre-{label}"),
+        (post_save, tracker.redirect, f"redirect-post-{label}"),
+    ):
+        # connect() ignores a uid it already knows, so drop the earlier receiver first.
+        signal.disconnect(sender=model, dispatch_uid=uid)
+        # Held strongly: the tracker lives only as long as the signal keeps it.
+        signal.connect(receiver, sender=model, weak=False, dispatch_uid=uid)
 
 
 def _could_be_recorded(path: str) -> bool:

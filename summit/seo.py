@@ -2,12 +2,17 @@
 
 Templates reach these through `summit/templatetags/seo.py`; everything returned is plain
 data, and `json_ld()` is the one place that turns it into a `<script>` block.
+
+This module is site-wide and imports no app: an article is read through the facts its model
+derives (`author_name`, `author_url`, `last_modified`, `get_absolute_url()`…), so the credit
+and dates here are the ones the byline, the feeds and the sitemaps show.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -17,9 +22,6 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from articles.authors import author_name
-from articles.models import Article
-
 SCHEMA = "https://schema.org"
 DEFAULT_IMAGE = "img/summit-share.png"
 HEADLINE_LIMIT = 110  # Google shows no more of a NewsArticle headline.
@@ -27,6 +29,28 @@ HEADLINE_LIMIT = 110  # Google shows no more of a NewsArticle headline.
 # Inside <script>, "</script>" or "<!--" in the data would end or confuse the block; the
 # JSON \u escapes mean the same characters to a JSON parser.
 _SCRIPT_SAFE = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+class NewsItem(Protocol):
+    """What `news_article()` reads of an article (articles.Article provides it)."""
+
+    title: str
+    dek: str
+    publish_at: datetime
+    lead_image: Any
+    tags: Any
+    countries: Any
+
+    @property
+    def author_name(self) -> str: ...
+
+    @property
+    def author_url(self) -> str: ...
+
+    @property
+    def last_modified(self) -> datetime: ...
+
+    def get_absolute_url(self) -> str: ...
 
 
 def canonical_url(request: HttpRequest) -> str:
@@ -79,19 +103,18 @@ def website(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def news_article(request: HttpRequest, article: Article) -> dict[str, Any]:
+def news_article(request: HttpRequest, article: NewsItem) -> dict[str, Any]:
     """A NewsArticle; reads tags and countries from the prefetch cache of the detail view."""
     url = request.build_absolute_uri(article.get_absolute_url())
-    if article.author_id:
+    if article.author_url:
         author = {
             "@type": "Person",
-            "name": article.byline or author_name(article.author),
-            "url": request.build_absolute_uri(
-                reverse("articles:author", kwargs={"username": article.author.get_username()})
-            ),
+            "name": article.author_name,
+            "url": request.build_absolute_uri(article.author_url),
         }
     else:
-        author = {"@type": "Organization", "name": article.display_byline}
+        # No account behind the credit ("Summit staff", or a byline alone): the newsroom.
+        author = {"@type": "Organization", "name": article.author_name}
     image = (
         request.build_absolute_uri(article.lead_image.url)
         if article.lead_image
@@ -105,7 +128,7 @@ def news_article(request: HttpRequest, article: Article) -> dict[str, Any]:
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "datePublished": article.publish_at,
-        "dateModified": max(article.updated_at, article.publish_at),
+        "dateModified": article.last_modified,
         "author": [author],
         "publisher": publisher(request),
         "image": [image],

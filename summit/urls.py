@@ -1,10 +1,14 @@
+"""The root URLconf: where the apps are put together (with settings, wsgi and asgi, the only
+part of `summit` that may import the apps above it)."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from articles import views as article_views
 from articles.sitemaps import SITEMAPS
-from countries.urls import area_patterns, country_patterns, coverage_patterns
+from articles.urls import area_patterns, country_patterns, coverage_patterns
 from summit import views
 
 admin.site.site_header = "Summit newsroom"
@@ -12,7 +16,7 @@ admin.site.site_title = "Summit admin"
 admin.site.index_title = "Editorial desk"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", article_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("robots.txt", views.robots_txt, name="robots"),

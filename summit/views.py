@@ -1,33 +1,15 @@
-"""Site-wide pages: the home page, the health check and robots.txt."""
+"""Site-wide pages that list no content: the health check, favicon and robots.txt.
+
+The home page lists articles, so it lives with them (`articles.views.home`).
+"""
 
 from __future__ import annotations
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
-from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-
-from articles.models import Article, Tag
-from countries.models import CooperationArea, Country
-
-LATEST_COUNT = 8
-HOME_TAG_COUNT = 16
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    published = Article.objects.published().for_cards()
-    lead = published.filter(featured=True).first() or published.first()
-    latest = published.exclude(pk=lead.pk)[:LATEST_COUNT] if lead else []
-    context = {
-        "lead": lead,
-        "latest": latest,
-        "region": Country.objects.featured_on_home().with_article_counts(),
-        "areas": CooperationArea.objects.with_article_counts(),
-        "top_tags": Tag.objects.in_use().order_by("-article_count", "name")[:HOME_TAG_COUNT],
-    }
-    return render(request, "home.html", context)
 
 
 @never_cache

@@ -72,15 +72,15 @@ def make_scheduled(title: str = "Scheduled piece", days_ahead: float = 3, **kwar
 
 
 def make_role_user(role: str, username: str | None = None, **fields):
-    """A staff account in one of the roles the data migration creates ("Editor", "Contributor")."""
-    import importlib
-
+    """A staff account in one of the roles of summit/roles.py ("Editor", "Contributor")."""
     from django.apps import apps
     from django.contrib.auth.models import Group
 
+    from summit.roles import sync_roles
+
     if not Group.objects.filter(name=role).exists():
         # Tests with a live server flush every table afterwards, the migration's roles too.
-        importlib.import_module("summit.migrations.0002_roles").create_roles(apps, None)
+        sync_roles(apps)
     user = make_user(username, is_staff=True, **fields)
     user.groups.add(Group.objects.get(name=role))
     return user

@@ -7,8 +7,6 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString
 
-from articles.facets import Selection
-from articles.models import Article
 from summit import seo
 
 register = template.Library()
@@ -30,19 +28,13 @@ def absolute_uri(context: dict[str, Any], path: str = "") -> str:
     return request.build_absolute_uri(path) if path else seo.default_image_url(request)
 
 
-@register.filter
-def list_feed_url(selection: Selection) -> str:
-    """The feed of /articles/ narrowed to the same tags, country and area."""
-    return Selection.url(selection, "articles:list_feed")
-
-
 @register.simple_tag(takes_context=True)
 def website_json_ld(context: dict[str, Any]) -> SafeString:
     return seo.json_ld(seo.website(context["request"]))
 
 
 @register.simple_tag(takes_context=True)
-def article_json_ld(context: dict[str, Any], article: Article) -> SafeString:
+def article_json_ld(context: dict[str, Any], article: seo.NewsItem) -> SafeString:
     return seo.json_ld(seo.news_article(context["request"], article))
 
 

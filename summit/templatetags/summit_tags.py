@@ -3,7 +3,7 @@ from datetime import date, datetime
 from django import template
 from django.utils.safestring import SafeString
 
-from articles.rendering import render_markdown
+from summit.rendering import render_markdown
 
 register = template.Library()
 

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from articles.workflow import ROLES
+from summit.roles import ROLE_CHOICES
 
 PASSWORD_VARIABLE = "SUMMIT_EDITOR_PASSWORD"
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("username")
-        parser.add_argument("--role", choices=sorted(ROLES), required=True)
+        parser.add_argument("--role", choices=sorted(ROLE_CHOICES), required=True)
         parser.add_argument("--email", default="")
         parser.add_argument("--first-name", default="")
         parser.add_argument("--last-name", default="")
@@ -41,7 +41,7 @@ class Command(BaseCommand):
                 "(Users → Groups)."
             )
         try:
-            group = Group.objects.get(name=ROLES[options["role"]])
+            group = Group.objects.get(name=ROLE_CHOICES[options["role"]])
         except Group.DoesNotExist:
             raise CommandError("The roles are missing: run `manage.py migrate` first.") from None
         user = User(

@@ -5,7 +5,9 @@
 Articles are written from sentence templates about the region's countries, capitals and
 cooperation areas, spread over several years, mostly published (some drafts, some
 scheduled), each with countries, areas, tags and an author. Everything is inserted with
-bulk operations in batches, then indexed for search batch by batch.
+bulk operations in batches, then indexed for search batch by batch. Each article gets its
+first revision (`ArticleQuerySet.record_initial_revisions`, also in bulk), so History can
+undo its first edit.
 """
 
 from __future__ import annotations
@@ -251,6 +253,9 @@ class Command(BaseCommand):
             for article, (_, _, tags) in zip(articles, links, strict=True)
             for tag in tags
         )
+        Article.objects.filter(
+            pk__in=[article.pk for article in articles]
+        ).record_initial_revisions(comment="Generated content")
         search.reindex([article.pk for article in articles])
 
     def write(self, rng: random.Random, countries, areas, tags) -> Article:

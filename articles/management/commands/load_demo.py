@@ -1,7 +1,8 @@
 """Load the demo publication: countries, cooperation areas, original articles and their authors.
 
 Idempotent: rows are matched by slug and only missing ones are created, so running it again
-changes nothing and never overwrites an editor's changes.
+changes nothing and never overwrites an editor's changes. Articles are written through
+`Article.save_revision`, so each starts with a revision and its first edit can be undone.
 """
 
 from __future__ import annotations
@@ -116,6 +117,19 @@ def parse_demo_article(path: Path) -> DemoArticle:
     )
 
 
+def save_with_taxonomy(
+    article: Article, countries: list[Country], areas: list[CooperationArea], tags: list[str]
+) -> None:
+    """Save a new demo article with its taxonomy as one editorial write: its first revision."""
+
+    def set_related() -> None:
+        article.countries.set(countries)
+        article.cooperation_areas.set(areas)
+        article.tags.set(tags)
+
+    article.save_revision(user=None, comment="Demo content", set_related=set_related)
+
+
 def _counts() -> dict[str, int]:
     return {label: model.objects.count() for label, model in REPORTED.items()}
 
@@ -183,9 +197,9 @@ class Command(BaseCommand):
                 if author:
                     Article.objects.filter(
                         slug=demo.slug, author__isnull=True, byline=demo.byline
-                    ).update(author=author)
+                    ).revise(user=None, comment="Demo author attached", author=author)
                 continue
-            article = Article.objects.create(
+            article = Article(
                 title=demo.title,
                 slug=demo.slug,
                 dek=demo.dek,
@@ -197,10 +211,10 @@ class Command(BaseCommand):
                 publish_at=now - timedelta(days=demo.days_ago),
             )
             try:
-                article.countries.set([countries[slug] for slug in demo.countries])
-                article.cooperation_areas.set([areas[slug] for slug in demo.areas])
+                article_countries = [countries[slug] for slug in demo.countries]
+                article_areas = [areas[slug] for slug in demo.areas]
             except KeyError as error:
                 raise CommandError(f"{path.name}: unknown country or area {error}") from None
-            article.tags.set(demo.tags)
+            save_with_taxonomy(article, article_countries, article_areas, demo.tags)
             created += 1
         return created

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from countries.coverage import heat_level, legend
+from articles.coverage import heat_level, legend
 from countries.models import Country
 from tests.factories import make_area, make_article, make_country, make_scheduled
 

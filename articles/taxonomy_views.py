@@ -1,3 +1,9 @@
+"""Articles by country and by cooperation area: their pages and the coverage matrix.
+
+They live with the articles because they list articles; `countries` keeps the places
+themselves and imports nothing from here.
+"""
+
 from __future__ import annotations
 
 from typing import Any
@@ -7,10 +13,11 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.views.generic import ListView, TemplateView
 
+from articles.coverage import coverage_matrix
 from articles.facets import Selection
 from articles.models import Article
+from articles.taxonomy import with_article_counts
 from articles.views import ArticleListView
-from countries.coverage import coverage_matrix
 from countries.maps import map_codes, render_region_map
 from countries.models import CooperationArea, Country
 from summit.charts import month_series, render_monthly_chart
@@ -37,7 +44,7 @@ class CountryListView(ListView):
     context_object_name = "countries"
 
     def get_queryset(self):
-        return Country.objects.with_article_counts()
+        return with_article_counts(Country.objects.all())
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -83,7 +90,7 @@ class AreaListView(ListView):
     context_object_name = "areas"
 
     def get_queryset(self):
-        return CooperationArea.objects.with_article_counts()
+        return with_article_counts(CooperationArea.objects.all())
 
 
 class AreaDetailView(CoverageChartMixin, ArticleListView):

@@ -16,6 +16,7 @@ from django.template.defaultfilters import pluralize
 
 from articles.facets import Selection
 from articles.models import Article
+from articles.taxonomy import with_article_counts
 from countries.models import CooperationArea, Country
 
 HEAT_LEVELS = 4
@@ -88,9 +89,10 @@ def pair_counts() -> dict[tuple[int, int], int]:
 
 def coverage_matrix() -> CoverageMatrix:
     countries = sorted(
-        Country.objects.with_article_counts(), key=lambda c: (ROLE_ORDER.get(c.role, 99), c.name)
+        with_article_counts(Country.objects.all()),
+        key=lambda c: (ROLE_ORDER.get(c.role, 99), c.name),
     )
-    areas = list(CooperationArea.objects.with_article_counts())
+    areas = list(with_article_counts(CooperationArea.objects.all()))
     counts = pair_counts()
     highest = max(counts.values(), default=0)
     rows = []

@@ -1,4 +1,4 @@
-from articles.rendering import render_markdown
+from summit.rendering import render_markdown
 
 
 def test_markdown_becomes_html():

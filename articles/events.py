@@ -1,0 +1,20 @@
+"""Signals the editorial write path sends; what listens to them lives with the listener.
+
+A module of its own, importing nothing from the app, so `articles.models` can send them and
+any app can connect to them without an import cycle.
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+articles_changed = Signal()
+"""Sent once per editorial write, after its transaction commits, never for a rolled-back one.
+
+`sender` is `Article`; `article_ids` is a frozenset of the ids of every article the write
+created or changed (content, status, tags, countries or areas). Sent by
+`Article.save_revision()` (and so `publish()`/`unpublish()`) and `ArticleQuerySet.revise()`,
+which every writer goes through: the admin, list actions, restores, tag merges and deletes,
+imports and the demo commands. The place to hook cache invalidation and translation queues.
+Deleting an article does not send it; connect to `post_delete` for that.
+"""
