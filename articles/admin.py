@@ -34,7 +34,6 @@ from articles.models import (
     Tag,
     TaggedArticle,
     published_condition,
-    record_revision,
 )
 from articles.workflow import (
     EDITOR_ONLY_FIELDS,
@@ -246,13 +245,10 @@ class ArticleAdmin(AssistantAdminMixin, ReadableDiffMixin, HistoryAdmin):
             images.make_renditions(article.lead_image)
 
     def delete_model(self, request: HttpRequest, obj: Article) -> None:
-        # Kept as a revision first, so "Recover deleted articles" can bring it back.
-        record_revision([obj], user=request.user, comment="Deleted")
-        super().delete_model(request, obj)
+        Article.objects.filter(pk=obj.pk).delete_with_history(user=request.user)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
-        record_revision(list(queryset), user=request.user, comment="Deleted")
-        super().delete_queryset(request, queryset)
+        queryset.delete_with_history(user=request.user)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         context = {}

@@ -12,9 +12,9 @@ articles_changed = Signal()
 """Sent once per editorial write, after its transaction commits, never for a rolled-back one.
 
 `sender` is `Article`; `article_ids` is a frozenset of the ids of every article the write
-created or changed (content, status, tags, countries or areas). Sent by
-`Article.save_revision()` (and so `publish()`/`unpublish()`) and `ArticleQuerySet.revise()`,
-which every writer goes through: the admin, list actions, restores, tag merges and deletes,
-imports and the demo commands. The place to hook cache invalidation and translation queues.
-Deleting an article does not send it; connect to `post_delete` for that.
+created, changed (content, status, tags, countries or areas) or deleted. Sent by
+`Article.save_revision()` (and so `publish()`/`unpublish()`), `ArticleQuerySet.revise()` and
+`ArticleQuerySet.delete_with_history()`, which every writer goes through: the admin, list
+actions, restores, tag merges and deletes, imports and the demo commands. The place to hook
+cache invalidation and translation queues.
 """

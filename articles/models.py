@@ -325,6 +325,22 @@ class ArticleQuerySet(models.QuerySet):
             _announce(ids)
         return count
 
+    def delete_with_history(self, *, user: Editor, comment: str = "Deleted") -> int:
+        """Delete these articles as an editorial write; the number deleted.
+
+        Each is recorded as a revision first, which is what "Recover deleted articles"
+        restores, and `articles_changed` names them once the deletion commits, so whatever
+        shows them (caches, indexes) drops them too.
+        """
+        with transaction.atomic():
+            articles = list(self.select_for_update().order_by("pk"))
+            if not articles:
+                return 0
+            record_revision(articles, user=user, comment=comment)
+            Article.objects.filter(pk__in=[article.pk for article in articles]).delete()
+            _announce(article.pk for article in articles)
+        return len(articles)
+
     def record_initial_revisions(self, *, user: Editor = None, comment: str) -> int:
         """Give each of these articles its first revision, in a handful of bulk inserts.
 

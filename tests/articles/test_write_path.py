@@ -176,6 +176,30 @@ def test_list_actions_raise_versions_and_announce_once(editor, announced):
     assert calls == [frozenset({draft.pk})]
 
 
+def test_deleting_from_the_admin_keeps_a_revision_and_announces_once(editor, announced):
+    doomed, kept = make_article("Doomed"), make_article("Kept")
+    with announced() as calls:
+        response = editor.post(
+            reverse("admin:articles_article_changelist"),
+            {"action": "delete_selected", "_selected_action": [doomed.pk], "post": "yes"},
+        )
+    assert response.status_code == 302
+    assert not Article.objects.filter(pk=doomed.pk).exists()
+    assert Article.objects.filter(pk=kept.pk).exists()
+    (version,) = versions_of(doomed)
+    assert version.revision.comment == "Deleted"
+    assert calls == [frozenset({doomed.pk})]
+
+
+def test_a_rolled_back_delete_deletes_nothing_and_announces_nothing(announced):
+    article = make_article("Survivor")
+    with announced() as calls, pytest.raises(RuntimeError), transaction.atomic():
+        Article.objects.filter(pk=article.pk).delete_with_history(user=None)
+        raise RuntimeError("the surrounding work failed")
+    assert Article.objects.filter(pk=article.pk).exists()
+    assert calls == []
+
+
 def test_a_restore_takes_a_number_above_every_earlier_one(editor):
     article = make_article("Numbers")
     for title in ("Numbers 2", "Numbers 3"):
