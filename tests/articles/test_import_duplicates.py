@@ -1,16 +1,13 @@
 # ruff: noqa: RUF001 — the titles use typographic quotes, dashes and Cyrillic on purpose.
 """A text whose title reads like an existing article's is a likely duplicate, not a new article."""
 
-import io
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.urls import reverse
 
 from articles.importing import import_text, normalise_title, same_title_article
 from articles.models import Article
+from tests.articles.test_import import run
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -28,15 +25,6 @@ def existing():
 
 def change_url(article: Article) -> str:
     return reverse("admin:articles_article_change", args=[article.pk])
-
-
-def run(*args) -> tuple[str, str, CommandError | None]:
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        call_command("import_article", *args, stdout=out, stderr=err)
-    except CommandError as error:
-        return out.getvalue(), err.getvalue(), error
-    return out.getvalue(), err.getvalue(), None
 
 
 # Normalising titles
