@@ -15,11 +15,27 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self) -> None:
+        from django.contrib.auth import get_user_model
+
         from articles import signals
-        from articles.models import Article, Tag
-        from summit import redirects
+        from articles.events import articles_changed
+        from articles.models import (
+            Article,
+            ArticleArea,
+            ArticleCountry,
+            AuthorProfile,
+            Tag,
+            TaggedArticle,
+        )
+        from summit import cache, redirects
 
         signals.connect()
+        # Everything cached for readers follows the content (summit/cache.py).
+        articles_changed.connect(
+            cache.bump_content_generation, dispatch_uid="articles.cache", weak=False
+        )
+        link_models = (TaggedArticle, ArticleCountry, ArticleArea)
+        cache.bump_on_changes_to(Article, Tag, *link_models, AuthorProfile, get_user_model())
         post_migrate.connect(restore_search_trigger, sender=self)
         # A draft's address was never public; a redirect would only leak its new title.
         redirects.track_slug_changes(

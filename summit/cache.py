@@ -16,6 +16,8 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.db import models
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 GENERATION_KEY = "summit:content-generation"
 # Cached values also expire by themselves, so a change made behind the site's back (raw SQL, a
@@ -63,3 +65,30 @@ def cached_for_content(
         value = compute()
         cache.set(key, value, timeout)
     return value
+
+
+def _saved(sender, update_fields=None, **kwargs: object) -> None:
+    # Signing in writes only `last_login`: nothing a reader sees.
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    bump_content_generation()
+
+
+def bump_on_changes_to(*model_classes: type[models.Model]) -> None:
+    """Move the generation whenever a row of these models is saved or deleted, or their
+    many-to-many links change (for link models, pass the through model).
+
+    The editorial write path announces its writes too (`articles_changed`); these signals also
+    catch the ORM saves that bypass it (the shell, tests, third-party code). Bulk `update()`
+    and raw SQL send no signal: those wait for `SAFETY_TIMEOUT`, or call
+    `bump_content_generation()`.
+    """
+    for model in model_classes:
+        uid = f"summit.cache.{model._meta.label}"
+        post_save.connect(_saved, sender=model, dispatch_uid=f"{uid}.save", weak=False)
+        post_delete.connect(
+            bump_content_generation, sender=model, dispatch_uid=f"{uid}.delete", weak=False
+        )
+        m2m_changed.connect(
+            bump_content_generation, sender=model, dispatch_uid=f"{uid}.m2m", weak=False
+        )

@@ -35,6 +35,17 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: a value cached in one test's database must not
+    answer for another's, whose rows were rolled back."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def isolated_media(settings, tmp_path):
     """Uploads made by a test go to a temporary folder, never into the project."""
     settings.MEDIA_ROOT = tmp_path / "media"
