@@ -10,7 +10,8 @@ STAMP := $(VENV)/.installed
 ENV_FILE := .env
 VNU_JAR := tools/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: help bootstrap run test lint format screenshots lighthouse smoke vnu clean
+.PHONY: help bootstrap run test lint format screenshots lighthouse smoke vnu clean \
+	bench bench-clean backup restore
 
 help:
 	@echo "make run    - set up, load demo content and serve on http://127.0.0.1:$(PORT)"
@@ -19,6 +20,10 @@ help:
 	@echo "make screenshots - full-page PNGs of every page kind into docs/screenshots/"
 	@echo "make lighthouse  - Lighthouse scores (mobile) for the home page and an article"
 	@echo "make smoke  - start a clean clone in production mode and check every README URL"
+	@echo "make bench  - load test the production server on PostgreSQL (ARTICLES=100000)"
+	@echo "make bench-clean - drop the benchmark database"
+	@echo "make backup  - database and media into backups/summit-<UTC time>.tar.gz"
+	@echo "make restore FILE=backups/… - replace the database and media with a backup"
 
 # Re-install only when a requirements file changes.
 $(STAMP): requirements.txt requirements-dev.txt
@@ -68,7 +73,7 @@ run: bootstrap
 	    $(PY) manage.py check --deploy --fail-level ERROR; \
 	    echo; $(PY) manage.py demo_editor; \
 	    echo "Summit is running in production mode at http://127.0.0.1:$(PORT)/"; echo; \
-	    exec $(VENV)/bin/gunicorn summit.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - ;; \
+	    PORT=$(PORT) exec $(VENV)/bin/gunicorn -c gunicorn.conf.py summit.wsgi ;; \
 	esac
 
 test: bootstrap vnu
@@ -87,6 +92,22 @@ lighthouse: bootstrap
 
 smoke:
 	python3 tools/smoke.py $(if $(DATABASE_URL),--database-url $(DATABASE_URL))
+
+# The benchmark database is kept for the next run (generating it takes minutes).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/summit_bench
+bench: bootstrap
+	$(PY) bench/load.py --database-url $(BENCH_DATABASE_URL) \
+	  --articles $(or $(ARTICLES),100000) --seconds $(or $(BENCH_SECONDS),10)
+
+bench-clean: bootstrap
+	$(PY) bench/load.py --database-url $(BENCH_DATABASE_URL) --drop
+
+backup: bootstrap
+	$(PY) tools/backup.py backup
+
+restore: bootstrap
+	@test -n "$(FILE)" || { echo "make restore needs FILE=backups/summit-….tar.gz"; exit 2; }
+	$(PY) tools/backup.py restore "$(FILE)"
 
 format: bootstrap
 	$(VENV)/bin/ruff check --fix .

@@ -36,6 +36,15 @@ class ArticlesConfig(AppConfig):
         )
         link_models = (TaggedArticle, ArticleCountry, ArticleArea)
         cache.bump_on_changes_to(Article, Tag, *link_models, AuthorProfile, get_user_model())
+        # A scheduled article goes live at its time with nothing saved (one indexed query).
+        cache.register_next_change(
+            lambda: (
+                Article.objects.scheduled()
+                .order_by("publish_at")
+                .values_list("publish_at", flat=True)
+                .first()
+            )
+        )
         post_migrate.connect(restore_search_trigger, sender=self)
         # A draft's address was never public; a redirect would only leak its new title.
         redirects.track_slug_changes(

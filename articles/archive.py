@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.views.generic.dates import MonthArchiveView, YearArchiveView
 
 from articles.models import Article, ArticleQuerySet
+from articles.pagination import DepthLimitedMixin
 
 
 def months_with_articles(articles: ArticleQuerySet) -> list[dict[str, Any]]:
@@ -50,9 +51,14 @@ class ArchiveMixin:
         return settings.ARTICLES_PER_PAGE
 
 
-class ArticleYearArchiveView(ArchiveMixin, YearArchiveView):
+class ArticleYearArchiveView(DepthLimitedMixin, ArchiveMixin, YearArchiveView):
+    """A year's articles, as deep as lists go; its months (below) reach the rest."""
+
     template_name = "articles/article_archive_year.html"
     make_object_list = True
+
+    def count_key(self) -> str:
+        return f"archive-year:{self.get_year()}"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

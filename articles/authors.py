@@ -16,9 +16,10 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
 from articles.models import Article, ArticleQuerySet, AuthorProfile
+from articles.pagination import DepthLimitedMixin
 
 
-class AuthorDetailView(ListView):
+class AuthorDetailView(DepthLimitedMixin, ListView):
     template_name = "articles/author_detail.html"
     context_object_name = "articles"
 
@@ -32,6 +33,9 @@ class AuthorDetailView(ListView):
             **{user_model.USERNAME_FIELD: self.kwargs["username"]},
         )
         return Article.objects.published().filter(author=self.author).for_cards()
+
+    def count_key(self) -> str:
+        return f"author:{self.author.pk}"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -2,8 +2,9 @@
 
 It answers "what has the desk covered, and where are the gaps?": countries in rows (the
 region first), areas in columns, each cell the number of published articles on both, shaded
-by volume and linking to that selection of /articles/. Three queries, whatever the number of
-countries, areas and articles.
+by volume and linking to that selection of /articles/. The counts come from the cached
+aggregates of `articles.counts`; a request reads the countries and areas themselves (two
+queries, whatever the number of articles).
 """
 
 from __future__ import annotations
@@ -11,11 +12,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from django.db.models import Count
 from django.template.defaultfilters import pluralize
 
+from articles.counts import country_area_counts
 from articles.facets import Selection
-from articles.models import Article
 from articles.taxonomy import with_article_counts
 from countries.models import CooperationArea, Country
 
@@ -75,25 +75,13 @@ def legend(highest: int) -> list[LegendEntry]:
     return entries
 
 
-def pair_counts() -> dict[tuple[int, int], int]:
-    """Published articles per (country id, area id) pair that has any, in one query."""
-    rows = (
-        Article.objects.published()
-        .filter(countries__isnull=False, cooperation_areas__isnull=False)
-        .order_by()
-        .values_list("countries", "cooperation_areas")
-        .annotate(count=Count("pk", distinct=True))
-    )
-    return {(country, area): count for country, area, count in rows}
-
-
 def coverage_matrix() -> CoverageMatrix:
     countries = sorted(
         with_article_counts(Country.objects.all()),
         key=lambda c: (ROLE_ORDER.get(c.role, 99), c.name),
     )
     areas = list(with_article_counts(CooperationArea.objects.all()))
-    counts = pair_counts()
+    counts = country_area_counts()
     highest = max(counts.values(), default=0)
     rows = []
     for country in countries:

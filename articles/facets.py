@@ -11,12 +11,22 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from django.core.exceptions import BadRequest
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, QueryDict
 from django.urls import reverse
 
+from articles.counts import (
+    Counts,
+    count_links,
+    country_area_counts,
+    link_counts,
+    tag_counts_by_place,
+    top_tags,
+    with_counts,
+)
 from articles.models import Article, ArticleQuerySet, Tag
 from countries.models import CooperationArea, Country
+from summit.cache import cached_for_content
 
 SLUG_PATTERN = re.compile(r"^[-\w]{1,220}$")
 MAX_TAGS = 6
@@ -138,35 +148,88 @@ class Facets:
 def facets_for(selection: Selection, articles: QuerySet[Article]) -> Facets:
     """Options that narrow `articles` further, each with how many articles it would leave.
 
-    Three queries whatever the number of articles: filtering on the relation before
-    annotating makes each count cover only the current result.
+    Counts over exactly `articles` (e.g. search results), uncached: one aggregate query
+    bounded by that set, then the few countries, areas and tags it names.
     """
-    article_ids = articles.order_by().values("pk")
-    facets = Facets()
+    return _options(selection, count_links(articles, kinds=_open_kinds(selection)))
+
+
+def selection_facets(selection: Selection) -> Facets:
+    """Facets of the published articles in `selection`, from cached counts.
+
+    No selection reads the site-wide counts; a single country or area reads the cached
+    country-by-area and tag-by-place aggregates; a single tag reads the latter for countries
+    and areas and counts its own articles' other tags; anything narrower counts its own
+    matches. Each is shared between requests until the content changes.
+    """
+    if selection.is_empty:
+        return _options(selection, link_counts())
+    if len(selection.tags) + bool(selection.country) + bool(selection.area) == 1:
+        by_place = tag_counts_by_place()
+        if selection.country:
+            place = selection.country.pk
+            pairs = country_area_counts()
+            counts = {
+                "area": {area: n for (country, area), n in pairs.items() if country == place},
+                "tag": by_place["country"].get(place, {}),
+            }
+        elif selection.area:
+            place = selection.area.pk
+            pairs = country_area_counts()
+            counts = {
+                "country": {country: n for (country, area), n in pairs.items() if area == place},
+                "tag": by_place["area"].get(place, {}),
+            }
+        else:
+            tag = selection.tags[0].pk
+            counts = {
+                kind: {place: tags[tag] for place, tags in places.items() if tag in tags}
+                for kind, places in by_place.items()
+            }
+            # Tags that go with this one: counted over its own articles, not a tag-by-tag table.
+            counts["tag"] = _selection_counts(selection, kinds=("tag",))["tag"]
+        return _options(selection, counts)
+    return _options(selection, _selection_counts(selection, kinds=_open_kinds(selection)))
+
+
+def _open_kinds(selection: Selection) -> tuple[str, ...]:
+    # A country or area already chosen is not offered again; tags can always narrow further.
+    kinds = ["tag"]
     if selection.country is None:
-        countries = (
-            Country.objects.filter(articles__in=article_ids)
-            .annotate(count=Count("articles"))
-            .order_by("-count", "name")
-        )
-        facets.countries = [
-            FacetOption(c.name, c.count, replace(selection, country=c).url()) for c in countries
-        ]
+        kinds.append("country")
     if selection.area is None:
-        areas = (
-            CooperationArea.objects.filter(articles__in=article_ids)
-            .annotate(count=Count("articles"))
-            .order_by("-count", "position", "name")
-        )
+        kinds.append("area")
+    return tuple(kinds)
+
+
+def _selection_counts(selection: Selection, kinds: tuple[str, ...]) -> dict[str, Counts]:
+    """Counts over the selection's own matches, cached per selection (ids, not slugs)."""
+    params = [("tag", tag.pk) for tag in sorted(selection.tags, key=lambda tag: tag.pk)]
+    if selection.country:
+        params.append(("country", selection.country.pk))
+    if selection.area:
+        params.append(("area", selection.area.pk))
+    name = f"facets:{urlencode(params)}:{','.join(kinds)}"
+    matches = selection.apply(Article.objects.published())
+    return cached_for_content(name, lambda: count_links(matches, kinds=kinds))
+
+
+def _options(selection: Selection, counts: dict[str, Counts]) -> Facets:
+    facets = Facets()
+    if selection.country is None and counts.get("country"):
+        countries = with_counts(Country.objects.filter(pk__in=counts["country"]), counts["country"])
+        countries.sort(key=lambda c: (-c.article_count, c.name))
+        facets.countries = [
+            FacetOption(c.name, c.article_count, replace(selection, country=c).url())
+            for c in countries
+        ]
+    if selection.area is None and counts.get("area"):
+        areas = with_counts(CooperationArea.objects.filter(pk__in=counts["area"]), counts["area"])
+        areas.sort(key=lambda a: (-a.article_count, a.position, a.name))
         facets.areas = [
-            FacetOption(a.name, a.count, replace(selection, area=a).url()) for a in areas
+            FacetOption(a.name, a.article_count, replace(selection, area=a).url()) for a in areas
         ]
     chosen_tags = [tag.pk for tag in selection.tags]
-    tags = (
-        Tag.objects.filter(tagged_articles__content_object__in=article_ids)
-        .exclude(pk__in=chosen_tags)
-        .annotate(count=Count("tagged_articles"))
-        .order_by("-count", "name")[:TAG_FACET_LIMIT]
-    )
-    facets.tags = [FacetOption(t.name, t.count, selection.with_tag(t).url()) for t in tags]
+    tags = top_tags(counts.get("tag", {}), TAG_FACET_LIMIT, exclude=chosen_tags)
+    facets.tags = [FacetOption(t.name, t.article_count, selection.with_tag(t).url()) for t in tags]
     return facets

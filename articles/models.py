@@ -15,9 +15,10 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, router, transaction
-from django.db.models import Count, Exists, F, Max, OuterRef, Q
-from django.db.models.functions import Greatest, Lower, TruncMonth
+from django.db import connections, models, router, transaction
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Greatest, Lower, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -61,6 +62,11 @@ def last_modified_expression(prefix: str = "") -> Greatest:
     """
     return Greatest(f"{prefix}updated_at", f"{prefix}publish_at")
 
+
+# Related articles: what a shared link weighs, and how many of the newest articles on each of
+# an article's links are considered. Few per country, which nearly every article shares.
+RELATED_WEIGHTS = {"tag": 3, "area": 2, "country": 1}
+RELATED_CANDIDATES = {"tag": 100, "area": 50, "country": 20}
 
 # Article slugs that would be shadowed by other pages under /articles/.
 RESERVED_ARTICLE_SLUGS = frozenset({"feed"})
@@ -137,6 +143,8 @@ class TaggedArticle(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag")
         ]
+        # A tag's articles, newest ids first, from the index alone (tag pages, related articles).
+        indexes = [models.Index(fields=["tag", "content_object"], name="tagged_tag_article_idx")]
 
 
 # What `Article.kicker` reads besides the prefetched countries; select them with the article.
@@ -265,30 +273,67 @@ class ArticleQuerySet(models.QuerySet):
         return queryset
 
     def related_to(self, article: Article, limit: int = 4) -> ArticleQuerySet:
-        """Articles sharing the most tags, countries and areas with `article`, in one query.
+        """Articles sharing the most with `article`, each annotated with `score` and `shared`.
 
-        Reads the article's own tags, countries and areas from its prefetch cache when present.
+        A shared tag weighs 3, a shared area 2 and a shared country 1 (`RELATED_WEIGHTS`);
+        `shared` is how many tags, areas and countries are shared. Nearly every article
+        shares a country, so candidates are bounded: the newest few articles on each of
+        `article`'s links (`RELATED_CANDIDATES`), read from the link tables' indexes. Only
+        those are scored and sorted, so the work grows with `article`'s own links, never with
+        the collection. One query; reads the article's own tags, countries and areas from its
+        prefetch cache when present.
         """
-        tag_ids = [tag.pk for tag in article.tags.all()]
-        country_ids = [country.pk for country in article.countries.all()]
-        area_ids = [area.pk for area in article.cooperation_areas.all()]
-        shares_something = (
-            Q(pk__in=TaggedArticle.objects.filter(tag__in=tag_ids).values("content_object_id"))
-            | Q(pk__in=ArticleCountry.objects.filter(country__in=country_ids).values("article_id"))
-            | Q(pk__in=ArticleArea.objects.filter(area__in=area_ids).values("article_id"))
-        )
-        return (
-            self.exclude(pk=article.pk)
-            .filter(shares_something)
-            .annotate(
-                shared=Count("tagged_items", filter=Q(tagged_items__tag__in=tag_ids), distinct=True)
-                + Count("countries", filter=Q(countries__in=country_ids), distinct=True)
-                + Count(
-                    "cooperation_areas", filter=Q(cooperation_areas__in=area_ids), distinct=True
-                )
+        links = {
+            "tag": (TaggedArticle, "tag_id", "content_object_id", article.tags.all()),
+            "area": (ArticleArea, "area_id", "article_id", article.cooperation_areas.all()),
+            "country": (ArticleCountry, "country_id", "article_id", article.countries.all()),
+        }
+        newest, shared = [], {}
+        for kind, (model, field, article_field, linked) in links.items():
+            ids = [obj.pk for obj in linked]
+            if not ids:
+                continue
+            newest += [
+                model.objects.filter(**{field: pk})
+                .order_by(f"-{article_field}")
+                .values_list(article_field)[: RELATED_CANDIDATES[kind]]
+                for pk in ids
+            ]
+            shared[kind] = Coalesce(
+                Subquery(
+                    model.objects.filter(**{article_field: OuterRef("pk"), f"{field}__in": ids})
+                    .order_by()
+                    .values(article_field)
+                    .annotate(count=Count("pk"))
+                    .values("count")
+                ),
+                0,
             )
-            .order_by("-shared", "-publish_at", "-pk")[:limit]
+        if not newest:
+            return self.none()
+        return (
+            self.filter(pk__in=self._union_sql(newest))
+            .exclude(pk=article.pk)
+            .annotate(**{f"shared_{kind}": count for kind, count in shared.items()})
+            .annotate(
+                shared=sum((F(f"shared_{kind}") for kind in shared), Value(0)),
+                score=sum(
+                    (F(f"shared_{kind}") * RELATED_WEIGHTS[kind] for kind in shared), Value(0)
+                ),
+            )
+            .order_by("-score", "-publish_at", "-pk")[:limit]
         )
+
+    def _union_sql(self, querysets: list[models.QuerySet]) -> RawSQL:
+        # Each part keeps its own ORDER BY and LIMIT; SQLite allows that only inside a
+        # subquery, and Django's union() cannot express it, so the parts are joined here.
+        connection = connections[self.db]
+        parts, params = [], []
+        for number, queryset in enumerate(querysets):
+            sql, part_params = queryset.query.get_compiler(connection=connection).as_sql()
+            parts.append(f"SELECT * FROM ({sql}) AS candidates_{number}")
+            params += part_params
+        return RawSQL(" UNION ALL ".join(parts), params)
 
     def revise(
         self,
@@ -529,7 +574,21 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-publish_at", "-pk"]
-        indexes = [models.Index(fields=["status", "publish_at"], name="article_visibility_idx")]
+        indexes = [
+            models.Index(fields=["status", "publish_at"], name="article_visibility_idx"),
+            # Lists read published articles newest first: walking this index, a page (even
+            # the deepest, `articles.pagination.MAX_PAGES`) reads only the rows it skips and shows.
+            models.Index(
+                fields=["-publish_at", "-id"],
+                condition=Q(status="published"),
+                name="article_published_newest_idx",
+            ),
+            models.Index(
+                fields=["author", "-publish_at", "-id"],
+                condition=Q(status="published"),
+                name="article_author_newest_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "published"]), name="article_status_valid"
@@ -741,6 +800,8 @@ class ArticleCountry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "country"], name="unique_article_country")
         ]
+        # A country's articles from the index alone (country pages, facets, related articles).
+        indexes = [models.Index(fields=["country", "article"], name="article_country_idx")]
         verbose_name = "article country"
         verbose_name_plural = "article countries"
 
@@ -758,6 +819,7 @@ class ArticleArea(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "area"], name="unique_article_area")
         ]
+        indexes = [models.Index(fields=["area", "article"], name="article_area_idx")]
         verbose_name = "article cooperation area"
         verbose_name_plural = "article cooperation areas"
 

@@ -19,6 +19,7 @@ from types import ModuleType
 
 from django.core.exceptions import BadRequest
 from django.db import connection
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -117,25 +118,49 @@ def backend(vendor: str | None = None) -> ModuleType:
     return postgres if (vendor or connection.vendor) == "postgresql" else sqlite
 
 
-class RankedResults(Sequence):
-    """Search results in rank order, ready for the paginator.
+# A search considers at most this many matches: the newest ones when more match. Ranking,
+# facet counts and the deepest page then cost the same for a word in 100 articles as for a
+# word in 100,000, and the page says "more than 1,000 results" rather than counting them all.
+MAX_CANDIDATES = 1000
 
-    The ranked ids come from one query; the articles of a page from another, through the
-    queryset the search started from (so its `select_related`/`prefetch_related` apply).
-    `as_queryset()` hands the same set to facet counts without running the match again.
+
+class RankedResults(Sequence):
+    """Search results in rank order, ready for the paginator, costing only what is shown.
+
+    One query finds the candidates: up to `MAX_CANDIDATES` matches, newest first, plus one
+    to tell whether there were more (ids only, straight from the full-text index). A page
+    ranks the candidates and takes only the top `stop` (a LIMIT), then fetches those
+    articles through the queryset the search started from (so its `select_related` and
+    `prefetch_related` apply). `as_queryset()` hands the candidates to facet counts.
     """
 
     ordered = True  # tells the paginator the order is deliberate
 
-    def __init__(self, articles: ArticleQuerySet, ids: list[int]) -> None:
+    def __init__(self, articles: ArticleQuerySet, text: str, query: ParsedQuery) -> None:
         self.articles = articles
-        self.ids = ids
+        self.text = text
+        self.query = query
+
+    @cached_property
+    def _candidates(self) -> list[int]:
+        if self.query.is_empty:
+            return []
+        return backend().candidate_ids(self.articles, self.text, self.query, MAX_CANDIDATES + 1)
+
+    @property
+    def candidate_ids(self) -> list[int]:
+        return self._candidates[:MAX_CANDIDATES]
+
+    @property
+    def is_truncated(self) -> bool:
+        """True when more articles match than the search considers."""
+        return len(self._candidates) > MAX_CANDIDATES
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self.candidate_ids)
 
     def count(self) -> int:
-        return len(self.ids)
+        return len(self.candidate_ids)
 
     def __iter__(self):
         return iter(self[:])
@@ -143,20 +168,25 @@ class RankedResults(Sequence):
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
-        ids = self.ids[index]
+        start, stop, _ = index.indices(len(self))
+        if stop <= start:
+            return []
+        ranked = backend().ranked_ids(self.candidate_ids, self.text, self.query, stop)
+        ids = ranked[start:stop]
         found = self.articles.filter(pk__in=ids).in_bulk()
         return [found[pk] for pk in ids if pk in found]
 
     def as_queryset(self) -> ArticleQuerySet:
-        """The matching articles as an (unordered) queryset, with one parameter for all ids."""
-        return Article.objects.filter(pk__in=backend().id_list(self.ids))
+        """The candidates as an (unordered) queryset, with one parameter for all ids."""
+        return Article.objects.filter(pk__in=backend().id_list(self.candidate_ids))
 
 
 def search(articles: ArticleQuerySet, text: str) -> RankedResults:
-    """`articles` matching `text`, most relevant first, newest first among equals."""
-    query = parse_query(text)
-    ids = [] if query.is_empty else backend().ranked_ids(articles, text, query)
-    return RankedResults(articles, ids)
+    """`articles` matching `text`, most relevant first, newest first among equals.
+
+    Lazy: nothing runs until the results are counted or sliced.
+    """
+    return RankedResults(articles, text, parse_query(text))
 
 
 def highlight(articles: Iterable[Article], text: str) -> None:

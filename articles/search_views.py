@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import InvalidPage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.urls import reverse
 from articles import search
 from articles.facets import Selection, facets_for
 from articles.models import Article
+from articles.pagination import ArticlePaginator
 
 
 @dataclass(frozen=True)
@@ -43,18 +44,21 @@ def search_view(request: HttpRequest) -> HttpResponse:
     return render(request, "search/search.html", context)
 
 
+def _paginated(results: search.RankedResults) -> ArticlePaginator:
+    # Results are bounded by `search.MAX_CANDIDATES`, so no depth limit on top of that.
+    return ArticlePaginator(results, settings.ARTICLES_PER_PAGE, max_pages=None)
+
+
 def _results(request: HttpRequest, selection: SearchSelection) -> dict[str, Any]:
     published = selection.apply(Article.objects.published())
     shown = selection.query
-    paginator = Paginator(search.search(published.for_cards(), shown), settings.ARTICLES_PER_PAGE)
+    paginator = _paginated(search.search(published.for_cards(), shown))
     suggestion = None
     if paginator.count == 0:
         # Nothing found: if a respelling finds something, show that instead of a dead end.
         suggestion = search.suggest(shown)
         if suggestion:
-            respelled = Paginator(
-                search.search(published.for_cards(), suggestion), settings.ARTICLES_PER_PAGE
-            )
+            respelled = _paginated(search.search(published.for_cards(), suggestion))
             if respelled.count:
                 paginator, shown = respelled, suggestion
             else:
@@ -72,6 +76,9 @@ def _results(request: HttpRequest, selection: SearchSelection) -> dict[str, Any]
         "paginator": paginator,
         "is_paginated": paginator.num_pages > 1,
         "facets": facets,
+        # Over `MAX_CANDIDATES` matches the page says "more than" and facets count those.
+        "results_truncated": paginator.object_list.is_truncated,
+        "max_candidates": search.MAX_CANDIDATES,
         "shown_query": shown,
         "suggestion": suggestion,
         "suggestion_url": replace(selection, query=suggestion).url() if suggestion else "",

@@ -1,29 +1,25 @@
-"""Published-article counts for countries and cooperation areas.
+"""Published-article counts for countries and cooperation areas, as the pages show them.
 
 The counts belong here, not on the countries' QuerySets: "published" is this app's rule
-(`published_condition`), and `countries` must not import the app above it.
+(`published_condition`), and `countries` must not import the app above it. They come from the
+cached aggregate of `articles.counts`, so listing every country costs one query for the
+countries themselves however many articles there are.
 """
 
 from __future__ import annotations
 
 from typing import TypeVar
 
-from django.db.models import Count, Model, QuerySet
+from django.db.models import QuerySet
 
-from articles.models import published_condition
+from articles.counts import link_counts, with_counts
+from countries.models import CooperationArea, Country
 
-M = TypeVar("M", bound=Model)
+M = TypeVar("M", Country, CooperationArea)
+
+KIND = {Country: "country", CooperationArea: "area"}
 
 
-def with_article_counts(queryset: QuerySet[M]) -> QuerySet[M]:
-    """Annotate each country or area with `article_count`: published articles only, one query.
-
-    Works for any model that `Article` links to with `related_name="articles"`.
-    """
-    counted = queryset.annotate(
-        article_count=Count("articles", filter=published_condition("articles__"), distinct=True)
-    )
-    # Django drops Meta.ordering from GROUP BY queries; put it back unless one was chosen.
-    if counted.query.order_by:
-        return counted
-    return counted.order_by(*counted.model._meta.ordering)
+def with_article_counts(queryset: QuerySet[M]) -> list[M]:
+    """The countries or areas of `queryset`, in its order, each with `article_count`."""
+    return with_counts(queryset, link_counts()[KIND[queryset.model]])

@@ -6,6 +6,7 @@ themselves and imports nothing from here.
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from typing import Any
 
 from django.shortcuts import get_object_or_404
@@ -33,8 +34,13 @@ class CoverageChartMixin:
     """Adds a chart of published articles per month over the last year for the page's selection."""
 
     def coverage_chart(self, subject: str) -> tuple[SafeString, list]:
-        articles = self.selection.apply(Article.objects.published())
-        series = month_series(articles.monthly_counts(), end=timezone.localdate())
+        today = timezone.localdate()
+        start = month_series({}, end=today)[0][0]
+        # Only the months the chart shows: an index range, not every article of the place.
+        articles = self.selection.apply(Article.objects.published()).filter(
+            publish_at__gte=timezone.make_aware(datetime.combine(start, time.min))
+        )
+        series = month_series(articles.monthly_counts(), end=today)
         chart = render_monthly_chart(series, title=f"Articles on {subject} per month")
         return chart, series
 

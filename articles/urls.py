@@ -1,5 +1,4 @@
 from django.urls import path, re_path
-from django.views.decorators.http import conditional_page
 
 from articles import archive, authors, feeds, preview, search_views, taxonomy_views, views
 
@@ -8,13 +7,9 @@ app_name = "articles"
 urlpatterns = [
     path("articles/", views.ArticleListView.as_view(), name="list"),
     # Before the detail pattern, which would otherwise read "feed" as a slug.
-    path("articles/feed/", conditional_page(feeds.FacetFeed()), name="list_feed"),
-    # An ETag of the page answers a repeat request with 304 Not Modified.
-    path(
-        "articles/<uslug:slug>/",
-        conditional_page(views.ArticleDetailView.as_view()),
-        name="detail",
-    ),
+    path("articles/feed/", feeds.FacetFeed(), name="list_feed"),
+    # ETags and 304s for every public page come from summit.page_cache, before any render.
+    path("articles/<uslug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     # Previews of unpublished articles: staff (from the admin) and signed share links.
     path("preview/<int:pk>/", preview.StaffPreviewView.as_view(), name="preview"),
     path(
@@ -24,9 +19,9 @@ urlpatterns = [
     ),
     path("tags/", views.TagListView.as_view(), name="tag_list"),
     path("tags/<uslug:slug>/", views.TagDetailView.as_view(), name="tag"),
-    path("tags/<uslug:slug>/feed/", conditional_page(feeds.TagFeed()), name="tag_feed"),
-    path("feed/", conditional_page(feeds.ArticleFeed()), name="feed"),
-    path("feed/atom/", conditional_page(feeds.AtomArticleFeed()), name="feed_atom"),
+    path("tags/<uslug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
+    path("feed/", feeds.ArticleFeed(), name="feed"),
+    path("feed/atom/", feeds.AtomArticleFeed(), name="feed_atom"),
     path("search/", search_views.search_view, name="search"),
     re_path(
         r"^authors/(?P<username>[\w.@+-]{1,150})/$",
@@ -35,7 +30,7 @@ urlpatterns = [
     ),
     re_path(
         r"^authors/(?P<username>[\w.@+-]{1,150})/feed/$",
-        conditional_page(feeds.AuthorFeed()),
+        feeds.AuthorFeed(),
         name="author_feed",
     ),
     path("archive/", archive.archive_index, name="archive"),
@@ -57,7 +52,7 @@ country_patterns = (
     [
         path("", taxonomy_views.CountryListView.as_view(), name="list"),
         path("<uslug:slug>/", taxonomy_views.CountryDetailView.as_view(), name="detail"),
-        path("<uslug:slug>/feed/", conditional_page(feeds.CountryFeed()), name="feed"),
+        path("<uslug:slug>/feed/", feeds.CountryFeed(), name="feed"),
     ],
     "countries",
 )
@@ -66,7 +61,7 @@ area_patterns = (
     [
         path("", taxonomy_views.AreaListView.as_view(), name="list"),
         path("<uslug:slug>/", taxonomy_views.AreaDetailView.as_view(), name="detail"),
-        path("<uslug:slug>/feed/", conditional_page(feeds.AreaFeed()), name="feed"),
+        path("<uslug:slug>/feed/", feeds.AreaFeed(), name="feed"),
     ],
     "areas",
 )

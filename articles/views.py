@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView
 
-from articles.facets import Selection, facets_for
+from articles.counts import link_counts, tags_in_use, top_tags
+from articles.facets import Selection, selection_facets
 from articles.models import CREDIT_RELATIONS, KICKER_RELATIONS, Article, ArticleQuerySet, Tag
+from articles.pagination import DepthLimitedMixin
 from articles.taxonomy import with_article_counts
 from countries.models import CooperationArea, Country
 
@@ -26,15 +29,16 @@ def home(request: HttpRequest) -> HttpResponse:
         "latest": latest,
         "region": with_article_counts(Country.objects.featured_on_home()),
         "areas": with_article_counts(CooperationArea.objects.all()),
-        "top_tags": Tag.objects.in_use().order_by("-article_count", "name")[:HOME_TAG_COUNT],
+        "top_tags": top_tags(link_counts()["tag"], HOME_TAG_COUNT),
     }
     return render(request, "home.html", context)
 
 
-class ArticleListView(ListView):
+class ArticleListView(DepthLimitedMixin, ListView):
     """Published articles, newest first, narrowed by the reader's selection of facets.
 
-    Taxonomy pages (tag, country, area) are this list with a fixed starting selection.
+    Taxonomy pages (tag, country, area) are this list with a fixed starting selection. Pages
+    stop at `articles.pagination.MAX_PAGES`; the count is shared per selection.
     """
 
     template_name = "articles/article_list.html"
@@ -50,12 +54,15 @@ class ArticleListView(ListView):
         self.selection = self.get_selection()
         return self.selection.apply(Article.objects.published()).for_cards()
 
+    def count_key(self) -> str:
+        return "articles:" + urlencode(self.selection.params())
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["selection"] = self.selection
         context["active_filters"] = self.selection.active_filters()
         context["list_feed_url"] = self.selection.url("articles:list_feed")
-        context["facets"] = facets_for(self.selection, self.object_list)
+        context["facets"] = selection_facets(self.selection)
         return context
 
 
@@ -78,7 +85,7 @@ class TagListView(ListView):
     context_object_name = "tags"
 
     def get_queryset(self):
-        return Tag.objects.in_use().order_by("name")
+        return tags_in_use()
 
 
 class ArticleDetailView(DetailView):

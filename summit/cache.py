@@ -1,9 +1,15 @@
 """The content generation: one number that moves whenever anything readers can see changes.
 
-Cached pages and cached aggregates (counts, facets, the coverage matrix) put the generation in
-their keys, so one `bump_content_generation()` after a write makes every one of them stale at
-once, in every process that shares the cache, with no list of keys to hunt down. Writers do not
-call it directly: the apps connect their change signals to it (see `articles.apps`).
+Cached pages (`summit.page_cache`) and cached aggregates (counts, facets, the coverage matrix)
+put the generation in their keys, so one `bump_content_generation()` after a write makes every
+one of them stale at once, in every process that shares the cache, with no list of keys to
+hunt down. Writers do not call it directly: the apps connect their change signals to it (see
+`articles.apps`).
+
+Content also changes with nothing saved: a scheduled article goes live at its time. Apps tell
+the core when that happens next with `register_next_change()`; the instant is cached beside
+the generation (computed once per generation), and the first reader after it moves the
+generation once for everybody. A common request costs one cache read (`get_many` of both).
 
 Work done between two writes is shared by every request and every worker; the first request
 after a write recomputes.
@@ -11,44 +17,115 @@ after a write recomputes.
 
 from __future__ import annotations
 
-import time
+import logging
+import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
 
 GENERATION_KEY = "summit:content-generation"
+# (generation it was computed for, instant or None): any write moves the generation, and so
+# makes the recorded instant stale too, since the write may have scheduled something sooner.
+NEXT_CHANGE_KEY = "summit:content-next-change"
 # Cached values also expire by themselves, so a change made behind the site's back (raw SQL, a
 # restored backup) shows within this many seconds even if nothing bumped the generation.
 SAFETY_TIMEOUT = 60 * 60
+# How long a worker that won the right to move the generation at a scheduled instant holds
+# it; if that worker dies before moving it, another takes over after this.
+TURNOVER_CLAIM_TIMEOUT = 30
 
+logger = logging.getLogger(__name__)
 T = TypeVar("T")
+NextChange = Callable[[], datetime | None]
 _MISSING = object()
+_next_change_providers: list[NextChange] = []
+
+
+@dataclass(frozen=True)
+class ContentState:
+    """The current generation and the next instant at which content changes by itself."""
+
+    generation: int
+    next_change: datetime | None
 
 
 def _fresh_generation() -> int:
-    # Milliseconds since the epoch: a cache that was emptied never hands out a number it used
-    # before, so an old cached page can never look current again.
-    return time.time_ns() // 1_000_000
+    # Random rather than incremented: each bump writes a value no reader can have used before,
+    # so two bumps racing on a backend without atomic increments (the file cache) can never
+    # leave a page rendered between them looking current, and a cache that was emptied never
+    # hands out a number it used before.
+    return secrets.randbits(63)
 
 
-def content_generation() -> int:
-    """The current generation (one cache read)."""
-    generation = cache.get(GENERATION_KEY)
+def register_next_change(provider: NextChange) -> None:
+    """Have `provider()` say when content next changes with nothing saved (or None).
+
+    Called once per generation, so it must be cheap (one indexed query). Apps register in
+    their `AppConfig.ready()`; the earliest instant of all providers counts.
+    """
+    if provider not in _next_change_providers:
+        _next_change_providers.append(provider)
+
+
+def _next_change() -> datetime | None:
+    instants = [at for provider in _next_change_providers if (at := provider()) is not None]
+    return min(instants, default=None)
+
+
+def _record_next_change(generation: int) -> datetime | None:
+    # The generation was read before the providers run: a write that lands meanwhile moves
+    # the generation, so this record is ignored rather than trusted.
+    try:
+        next_change = _next_change()
+    except DatabaseError:
+        # Stored pages can still be served while the database is down (and the health check
+        # must still answer); the next request asks again.
+        logger.warning("Could not read when content next changes", exc_info=True)
+        return None
+    cache.set(NEXT_CHANGE_KEY, (generation, next_change), timeout=SAFETY_TIMEOUT)
+    return next_change
+
+
+def content_state() -> ContentState:
+    """The current generation and next change: one cache read in the common case."""
+    values = cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY])
+    generation = values.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
         generation = cache.get(GENERATION_KEY)
-    return int(generation)
+        if generation is None:  # evicted in between: a full cache
+            generation = bump_content_generation()
+    recorded = values.get(NEXT_CHANGE_KEY)
+    if recorded is not None and recorded[0] == generation:
+        next_change = recorded[1]
+    else:
+        next_change = _record_next_change(generation)
+    if next_change is not None and timezone.now() >= next_change:
+        # Many workers get here at once; the one that claims the instant moves the generation.
+        # The others keep the old one for the moment the winner takes to write it.
+        claim = f"summit:content-turnover:{generation}:{next_change.timestamp()}"
+        if cache.add(claim, True, timeout=TURNOVER_CLAIM_TIMEOUT):
+            generation = bump_content_generation()
+            next_change = _record_next_change(generation)
+    return ContentState(int(generation), next_change)
 
 
-def bump_content_generation(**kwargs: object) -> None:
+def content_generation() -> int:
+    """The current generation (see `content_state()`)."""
+    return content_state().generation
+
+
+def bump_content_generation(**kwargs: object) -> int:
     """Make everything cached for readers stale; usable directly as a signal receiver."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # the key was evicted or never set
-        cache.set(GENERATION_KEY, _fresh_generation(), timeout=None)
+    generation = _fresh_generation()
+    cache.set(GENERATION_KEY, generation, timeout=None)
+    return generation
 
 
 def cached_for_content(
@@ -67,11 +144,20 @@ def cached_for_content(
     return value
 
 
+def _bump_now_and_after_commit(using: str = DEFAULT_DB_ALIAS, **kwargs: object) -> None:
+    # Now, for readers inside this transaction; and again once it commits, because a reader
+    # elsewhere may have taken the new generation and rendered the old rows before the commit
+    # made the change visible, and its page must not stay current.
+    bump_content_generation()
+    if transaction.get_connection(using).in_atomic_block:
+        transaction.on_commit(bump_content_generation, using=using, robust=True)
+
+
 def _saved(sender, update_fields=None, **kwargs: object) -> None:
     # Signing in writes only `last_login`: nothing a reader sees.
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return
-    bump_content_generation()
+    _bump_now_and_after_commit(**kwargs)
 
 
 def bump_on_changes_to(*model_classes: type[models.Model]) -> None:
@@ -87,8 +173,8 @@ def bump_on_changes_to(*model_classes: type[models.Model]) -> None:
         uid = f"summit.cache.{model._meta.label}"
         post_save.connect(_saved, sender=model, dispatch_uid=f"{uid}.save", weak=False)
         post_delete.connect(
-            bump_content_generation, sender=model, dispatch_uid=f"{uid}.delete", weak=False
+            _bump_now_and_after_commit, sender=model, dispatch_uid=f"{uid}.delete", weak=False
         )
         m2m_changed.connect(
-            bump_content_generation, sender=model, dispatch_uid=f"{uid}.m2m", weak=False
+            _bump_now_and_after_commit, sender=model, dispatch_uid=f"{uid}.m2m", weak=False
         )

@@ -16,7 +16,13 @@ def pytest_collection_modifyitems(config, items):
     They need a live server, so their database is emptied after each test rather than rolled
     back, which also removes rows that migrations created (roles, built-in taxonomy).
     """
-    items.sort(key=lambda item: "tests/browser/" in item.nodeid)
+    items.sort(key=flushes_database)
+
+
+def flushes_database(item) -> bool:
+    """Browser tests, and tests that share the database with another process, commit."""
+    marker = item.get_closest_marker("django_db")
+    return "tests/browser/" in item.nodeid or bool(marker and marker.kwargs.get("transaction"))
 
 
 @pytest.fixture(scope="session")
@@ -34,8 +40,35 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
         database["TEST"]["NAME"] = str(tmp_path_factory.mktemp("db") / "summit-test.sqlite3")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cache_for_tests(tmp_path_factory):
+    """The production kind of cache, never a developer's: Redis when REDIS_URL is set (which
+    must then name a spare database, as every test empties it), otherwise a file cache in a
+    folder of this run's own, so parallel runs cannot answer for each other."""
+    from urllib.parse import urlparse
+
+    from django.conf import settings
+    from django.test import override_settings
+
+    if settings.REDIS_URL:
+        database = urlparse(settings.REDIS_URL).path.strip("/") or "0"
+        if database == "0":
+            pytest.exit(
+                "REDIS_URL names Redis database 0, which tests would empty; "
+                "give them a spare one, e.g. redis://127.0.0.1:6379/15",
+                returncode=4,
+            )
+        yield
+        return
+    default = settings.CACHES["default"]
+    assert default["BACKEND"].endswith("FileBasedCache"), default
+    folder = tmp_path_factory.mktemp("cache")
+    with override_settings(CACHES={"default": {**default, "LOCATION": str(folder)}}):
+        yield
+
+
 @pytest.fixture(autouse=True)
-def empty_cache():
+def empty_cache(cache_for_tests):
     """Each test starts with an empty cache: a value cached in one test's database must not
     answer for another's, whose rows were rolled back."""
     from django.core.cache import cache

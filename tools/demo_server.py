@@ -84,13 +84,17 @@ def demo_server(*, production: bool = False, now: datetime | None = None) -> Ite
         manage("load_demo")
         if production:
             manage("collectstatic", "--noinput", "-v0")
+            # The production settings of gunicorn.conf.py, on this port only.
+            env["GUNICORN_BIND"] = f"127.0.0.1:{port}"
             command = python(
-                str(Path(PYTHON).parent / "gunicorn"), "summit.wsgi",
-                "--bind", f"127.0.0.1:{port}", "--workers", "2",
-            )  # fmt: skip
+                str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py", "summit.wsgi"
+            )
         else:
             command = python("manage.py", "runserver", f"127.0.0.1:{port}", "--noreload")
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+        # Quiet: gunicorn's access log (stdout) would bury the screenshot tools' own output.
+        server = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         url = f"http://127.0.0.1:{port}/"
         try:
             _wait_until_up(url)

@@ -82,33 +82,56 @@ def reindex(ids: list[int]) -> None:
         )
 
 
-def ranked_ids(articles: ArticleQuerySet, text: str, parsed: ParsedQuery) -> list[int]:
-    """Matches ranked as PostgreSQL's weights rank them: title hits first, then standfirst or
-    tag hits, then the rest; BM25 orders each tier, recency breaks ties.
+def candidate_ids(
+    articles: ArticleQuerySet, text: str, parsed: ParsedQuery, limit: int
+) -> list[int]:
+    """Up to `limit` matching ids, newest first, without ranking anything.
+
+    The CROSS JOIN makes SQLite run the full-text match once and look articles up by id,
+    rather than run the match again for every published article.
+    """
+    allowed_sql, allowed_params = articles.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT a.id FROM {TABLE} s CROSS JOIN {_table(Article)} a ON a.id = s.rowid
+            WHERE s.{TABLE} MATCH %s AND a.id IN ({allowed_sql})
+            ORDER BY a.publish_at DESC, a.id DESC LIMIT %s
+            """,
+            [to_fts5(parsed), *allowed_params, limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def ranked_ids(ids: list[int], text: str, parsed: ParsedQuery, limit: int) -> list[int]:
+    """The `limit` best of these candidates, ranked as PostgreSQL's weights rank them: title
+    hits first, then standfirst or tag hits, then the rest; BM25 orders each tier, recency
+    breaks ties.
 
     FTS5's BM25 applies column weights before term-frequency saturation, so a body that
-    repeats a word can outscore a title that has it once; hence the explicit tiers. The
-    CROSS JOIN makes SQLite run the full-text match once and look articles up by id, rather
-    than run the match again for every published article.
+    repeats a word can outscore a title that has it once; hence the explicit tiers.
     """
+    if not ids:
+        return []
     any_phrase = " OR ".join(
         '"' + " ".join(phrase.words) + '"' for clause in parsed.required for phrase in clause
     )
-    allowed_sql, allowed_params = articles.order_by().values("pk").query.sql_with_params()
     in_columns = f"s.rowid IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)"
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             SELECT s.rowid FROM {TABLE} s CROSS JOIN {_table(Article)} a ON a.id = s.rowid
-            WHERE s.{TABLE} MATCH %s AND a.id IN ({allowed_sql})
+            WHERE s.{TABLE} MATCH %s AND s.rowid IN (SELECT value FROM json_each(%s))
             ORDER BY CASE WHEN {in_columns} THEN 0 WHEN {in_columns} THEN 1 ELSE 2 END,
                 s.rank, a.publish_at DESC, a.id DESC
+            LIMIT %s
             """,
             [
                 to_fts5(parsed),
-                *allowed_params,
+                json.dumps(ids),
                 f"{{title}} : ({any_phrase})",
                 f"{{dek tags}} : ({any_phrase})",
+                limit,
             ],
         )
         return [row[0] for row in cursor.fetchall()]

@@ -1,0 +1,150 @@
+"""Published-article counts per country, area and tag, shared by every page that shows them.
+
+The home page, /tags/, /countries/, /areas/, the coverage matrix and the facets all read the
+same few aggregates. Each is computed with one query over the link tables and kept in the
+cache until the content changes (`summit.cache.cached_for_content`; a scheduled article going
+live counts as a change), so no request recounts the whole collection.
+
+Cached values are plain data, ids and counts only: names, slugs and addresses are read per
+request, so a value cached for one language can never carry its wording into another's page.
+Cache names are structured ("counts:links", "facets:country=3&tag=7") so a language can be
+added to them later.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import TypeVar
+
+from django.db.models import Count, Model, Q, QuerySet, Value
+
+from articles.models import (
+    Article,
+    ArticleArea,
+    ArticleCountry,
+    Tag,
+    TaggedArticle,
+    published_condition,
+)
+from summit.cache import cached_for_content
+
+M = TypeVar("M", bound=Model)
+
+# Counts keyed by id: {country id: published articles}.
+Counts = dict[int, int]
+
+
+def count_links(
+    articles: QuerySet[Article] | None = None, kinds: Iterable[str] = ("country", "area", "tag")
+) -> dict[str, Counts]:
+    """Articles per country, area and tag: published ones, or only those in `articles`.
+
+    One query: each link table grouped by what it links to (never by article), all in a
+    UNION ALL. Kinds not asked for come back empty.
+    """
+    links = {
+        "country": (ArticleCountry, "country_id", "article"),
+        "area": (ArticleArea, "area_id", "article"),
+        "tag": (TaggedArticle, "tag_id", "content_object"),
+    }
+    counts: dict[str, Counts] = {kind: {} for kind in links}
+    parts = []
+    for kind in kinds:
+        model, field, article = links[kind]
+        if articles is None:
+            chosen = published_condition(f"{article}__")
+        else:
+            chosen = Q(**{f"{article}__in": articles.order_by().values("pk")})
+        parts.append(
+            model.objects.filter(chosen)
+            .order_by()
+            .annotate(kind=Value(kind))
+            .values_list("kind", field)
+            .annotate(count=Count("pk"))
+        )
+    if not parts:
+        return counts
+    for kind, pk, count in parts[0].union(*parts[1:], all=True):
+        counts[kind][pk] = count
+    return counts
+
+
+def link_counts() -> dict[str, Counts]:
+    """Published articles per country, area and tag in use: {"country": {id: count}, …}."""
+    return cached_for_content("counts:links", count_links)
+
+
+def _country_area_counts() -> dict[tuple[int, int], int]:
+    rows = (
+        ArticleCountry.objects.filter(
+            published_condition("article__"), article__articlearea__isnull=False
+        )
+        .order_by()
+        .values_list("country_id", "article__articlearea__area_id")
+        .annotate(count=Count("pk"))
+    )
+    return {(country, area): count for country, area, count in rows}
+
+
+def country_area_counts() -> dict[tuple[int, int], int]:
+    """Published articles per (country id, area id) pair that has any."""
+    return cached_for_content("counts:country-area", _country_area_counts)
+
+
+def _tag_counts_by_place() -> dict[str, dict[int, Counts]]:
+    def per(model: type[Model], kind: str, field: str) -> QuerySet:
+        return (
+            model.objects.filter(
+                published_condition("article__"), article__tagged_items__isnull=False
+            )
+            .order_by()
+            .annotate(kind=Value(kind))
+            .values_list("kind", field, "article__tagged_items__tag_id")
+            .annotate(count=Count("pk"))
+        )
+
+    rows = per(ArticleCountry, "country", "country_id").union(
+        per(ArticleArea, "area", "area_id"), all=True
+    )
+    counts: dict[str, dict[int, Counts]] = {"country": defaultdict(dict), "area": defaultdict(dict)}
+    for kind, place, tag, count in rows:
+        counts[kind][place][tag] = count
+    return {kind: dict(by_place) for kind, by_place in counts.items()}
+
+
+def tag_counts_by_place() -> dict[str, dict[int, Counts]]:
+    """Published articles per tag within each country and area: {"country": {id: {tag: n}}}."""
+    return cached_for_content("counts:place-tag", _tag_counts_by_place)
+
+
+def with_counts(objects: Iterable[M], counts: Counts) -> list[M]:
+    """`objects` with `article_count` set from `counts` (0 when absent)."""
+    objects = list(objects)
+    for obj in objects:
+        obj.article_count = counts.get(obj.pk, 0)
+    return objects
+
+
+def top_tags(counts: Counts, limit: int, exclude: Sequence[int] = ()) -> list[Tag]:
+    """The `limit` most used tags in `counts`, ties by name, each with `article_count`.
+
+    Fetches only the tags that can make the cut, however many tags `counts` holds.
+    """
+    ranked = sorted(((n, pk) for pk, n in counts.items() if pk not in exclude), reverse=True)
+    if not ranked:
+        return []
+    cutoff = ranked[min(limit, len(ranked)) - 1][0]
+    # Tags tied with the last one that makes the cut compete by name.
+    candidates = [pk for n, pk in ranked if n >= cutoff]
+    tags = with_counts(Tag.objects.filter(pk__in=candidates), counts)
+    return sorted(tags, key=lambda tag: (-tag.article_count, tag.name))[:limit]
+
+
+def tags_in_use() -> list[Tag]:
+    """Tags on at least one published article, by name, each with `article_count`.
+
+    Reads the tag table (the vocabulary, not the articles) and the cached counts.
+    """
+    counts = link_counts()["tag"]
+    return [tag for tag in with_counts(Tag.objects.order_by("name"), counts) if tag.article_count]

@@ -1,0 +1,64 @@
+"""Gunicorn settings for serving Summit in production: `gunicorn -c gunicorn.conf.py summit.wsgi`.
+
+`make run` with debug off, tools/demo_server.py and `make bench` all start gunicorn with this
+file, so what is measured is what is deployed. Every number can be changed from the
+environment (README, Configuration); the defaults suit a small machine behind a reverse proxy.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from pathlib import Path
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+# Loopback unless told otherwise: a reverse proxy (nginx, a load balancer) terminates TLS and
+# serves /media/ in front of us. A container sets GUNICORN_BIND=0.0.0.0:8000.
+bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{_env_int('PORT', 8000)}"
+
+# Gunicorn's own rule of thumb: one worker busy on the CPU while another waits on I/O, per core.
+# Capped by default: on a large host the rule would open more PostgreSQL connections (workers *
+# threads) than its default max_connections of 100 and use gigabytes of memory; set the number
+# explicitly there.
+workers = _env_int("GUNICORN_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 12))
+
+# Threads let a worker answer a cached page or a static file while another thread waits on
+# PostgreSQL; rendering holds the GIL, so a few are enough. Each thread keeps its own database
+# connection (CONN_MAX_AGE in settings), so PostgreSQL sees at most workers * threads
+# connections: keep that under its max_connections (100 by default).
+threads = _env_int("GUNICORN_THREADS", 4)
+worker_class = "gthread"
+
+# A request still running after `timeout` seconds is a bug or an overload; the worker is killed
+# and restarted rather than letting requests queue behind it for ever.
+timeout = _env_int("GUNICORN_TIMEOUT", 30)
+# On a restart or deploy (SIGTERM/SIGHUP), requests in flight get this long to finish.
+graceful_timeout = _env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+# Connections waiting to be accepted when every thread is busy; beyond this the kernel refuses.
+backlog = _env_int("GUNICORN_BACKLOG", 2048)
+# Seconds an idle keep-alive connection stays open: a proxy in front reuses its connections.
+keepalive = _env_int("GUNICORN_KEEPALIVE", 5)
+# Off by default so a leak shows in memory figures instead of being hidden by restarts; set it
+# (with jitter, so workers do not restart together) if a leak has to be lived with.
+max_requests = _env_int("GUNICORN_MAX_REQUESTS", 0)
+max_requests_jitter = max_requests // 10
+
+# Request lines to standard output and errors to standard error, for the service manager or
+# container runtime to collect; the duration (%(M)s, milliseconds) helps find slow pages.
+accesslog = "-"
+errorlog = "-"
+access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+
+# The worker heartbeat file is touched constantly; a RAM-backed folder keeps a slow or
+# container-overlay disk from making healthy workers look dead.
+if Path("/dev/shm").is_dir():
+    worker_tmp_dir = "/dev/shm"
+
+# Gunicorn's control socket defaults to one path per user (~/.gunicorn/gunicorn.ctl), so two
+# servers on one machine (a smoke run beside `make bench`) would fight over it; nothing uses it.
+control_socket_disable = True

@@ -1,0 +1,159 @@
+"""No hot page plans a sequential scan over articles on PostgreSQL.
+
+A few thousand articles inserted in bulk and `ANALYZE`d give the planner real statistics: at
+that size a query that cannot use an index already prefers reading the whole table, as it
+would at 100,000 articles. Each page is requested twice with the page cache out of the way;
+the second request's queries (what every reader's request costs once shared aggregates are
+cached) are explained with `EXPLAIN (FORMAT JSON)`.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import models, search
+from articles.models import (
+    RELATED_CANDIDATES,
+    Article,
+    ArticleArea,
+    ArticleCountry,
+    Tag,
+    TaggedArticle,
+)
+from articles.pagination import MAX_PAGES
+from tests.factories import make_area, make_country, make_user
+
+pytestmark = pytest.mark.django_db
+
+ARTICLES = 4000
+WORDS = ["uranium", "hydropower", "rail", "freight", "cotton", "solar", "grid", "water"]
+FILLER = [f"filler{n}" for n in range(300)]
+
+
+def build_newsroom() -> dict[str, str]:
+    """Bulk-insert `ARTICLES` articles with links and search entries; return sample slugs."""
+    rng = random.Random(12)
+    countries = [make_country(name) for name in ("Kazakhstan", "Uzbekistan", "Kyrgyzstan")]
+    areas = [make_area(name) for name in ("Energy", "Transport", "Education")]
+    tags = [Tag.objects.create(name=f"Topic {n}", slug=f"topic-{n}") for n in range(20)]
+    authors = [make_user(f"author{n}") for n in range(8)]
+    now = timezone.now()
+    articles = Article.objects.bulk_create(
+        Article(
+            title=f"{rng.choice(WORDS).title()} story {n}" if n % 10 == 0 else f"Story {n}",
+            slug=f"story-{n}",
+            dek=f"About {rng.choice(FILLER)} and {rng.choice(FILLER)}.",
+            # Each topic word in about one body in ten, as a common word is in real news.
+            body=" ".join(rng.choice(FILLER if rng.random() < 0.99 else WORDS) for _ in range(80)),
+            status=Article.Status.PUBLISHED if n % 20 else Article.Status.DRAFT,
+            publish_at=now - timedelta(hours=n * 13),  # six years, as generate_content
+            author=authors[n % len(authors)],
+        )
+        for n in range(ARTICLES)
+    )
+    ArticleCountry.objects.bulk_create(
+        ArticleCountry(article=a, country=c)
+        for a in articles
+        for c in rng.sample(countries, rng.randint(1, 2))
+    )
+    ArticleArea.objects.bulk_create(
+        ArticleArea(article=a, area=rng.choice(areas)) for a in articles
+    )
+    TaggedArticle.objects.bulk_create(
+        TaggedArticle(content_object=a, tag=t) for a in articles for t in rng.sample(tags, 3)
+    )
+    search.reindex_all()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    middle = articles[ARTICLES // 2 + 1]  # published: drafts are every 20th
+    return {
+        "article": middle.slug,
+        "tag": tags[0].slug,
+        "country": countries[0].slug,
+        "area": areas[0].slug,
+        "author": authors[0].username,
+        "month": middle.publish_at.strftime("%Y/%m"),
+    }
+
+
+def hot_pages(samples: dict[str, str]) -> dict[str, str]:
+    year, month = samples["month"].split("/")
+    return {
+        "list page 1": reverse("articles:list"),
+        "list, deepest page": reverse("articles:list") + f"?page={MAX_PAGES}",
+        "list, two facets": reverse("articles:list")
+        + f"?country={samples['country']}&area={samples['area']}",
+        "tag page": reverse("articles:tag", args=[samples["tag"]]),
+        "tag page 5": reverse("articles:tag", args=[samples["tag"]]) + "?page=5",
+        "country page": reverse("countries:detail", args=[samples["country"]]),
+        "area page": reverse("areas:detail", args=[samples["area"]]),
+        "author page": reverse("articles:author", args=[samples["author"]]),
+        "article": reverse("articles:detail", args=[samples["article"]]),
+        "feed": reverse("articles:feed"),
+        "tag feed": reverse("articles:tag_feed", args=[samples["tag"]]),
+        "archive month": reverse("articles:archive_month", args=[year, month]),
+        "search, common word": reverse("articles:search") + "?q=uranium",
+        "search, common word page 3": reverse("articles:search") + "?q=uranium&page=3",
+        "search, misspelling": reverse("articles:search") + "?q=Kazakstan",
+    }
+
+
+def seq_scans_on_articles(plan: dict) -> Iterator[str]:
+    if plan.get("Node Type") == "Seq Scan" and plan.get("Relation Name") == "articles_article":
+        yield plan.get("Filter", "(no filter)")
+    for child in plan.get("Plans", []):
+        yield from seq_scans_on_articles(child)
+
+
+def explain(sql: str) -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
+        document = cursor.fetchone()[0]
+    return (json.loads(document) if isinstance(document, str) else document)[0]["Plan"]
+
+
+@pytest.fixture
+def without_page_cache(settings):
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.endswith("PageCacheMiddleware")]
+
+
+@pytest.mark.postgres
+def test_hot_pages_never_scan_the_whole_articles_table(client, without_page_cache, monkeypatch):
+    # Searches consider 1,000 of 100,000 articles; keep that share at this size.
+    monkeypatch.setattr(search, "MAX_CANDIDATES", ARTICLES // 100)
+    # Related articles read the newest 100 per shared tag (50 per area, 20 per country) of
+    # 100,000; the same share here, so the planner weighs them as it would at full size.
+    monkeypatch.setattr(
+        models,
+        "RELATED_CANDIDATES",
+        {kind: max(1, size * ARTICLES // 100_000) for kind, size in RELATED_CANDIDATES.items()},
+    )
+    samples = build_newsroom()
+    failures = []
+    for page, url in hot_pages(samples).items():
+        assert client.get(url).status_code == 200, page  # fills the shared aggregates
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200, page
+        for query in queries.captured_queries:
+            sql = query["sql"]
+            if "articles_article" not in sql or not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            for condition in seq_scans_on_articles(explain(sql)):
+                failures.append(f"{page} ({url}): Seq Scan on articles_article {condition}\n{sql}")
+    assert not failures, "\n\n".join(failures)
+
+
+def test_a_page_beyond_the_depth_is_a_404_pointing_to_the_archive(client):
+    # Refused before anything is counted or read, so no articles are needed.
+    response = client.get(reverse("articles:list"), {"page": MAX_PAGES + 1})
+    assert response.status_code == 404
+    assert reverse("articles:archive").encode() in response.content
