@@ -377,8 +377,11 @@ class ArticleQuerySet(models.QuerySet):
         restores, and `articles_changed` names them once the deletion commits, so whatever
         shows them (caches, indexes) drops them too.
         """
+        ids = self.values("pk")
         with transaction.atomic():
-            articles = list(self.select_for_update().order_by("pk"))
+            # A fresh queryset: the caller's may join or group (the admin's list does), and
+            # FOR UPDATE allows neither.
+            articles = list(Article.objects.filter(pk__in=ids).select_for_update().order_by("pk"))
             if not articles:
                 return 0
             record_revision(articles, user=user, comment=comment)
