@@ -4,13 +4,16 @@ import json
 from contextlib import AbstractContextManager, nullcontext
 
 import reversion
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.models import LogEntry
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -118,6 +121,7 @@ class ArticleAdmin(AssistantAdminMixin, ReadableDiffMixin, HistoryAdmin):
         "author",
         "search_document",
         "country_mentions",
+        "share_link_generation",
     )
     list_display = ("title", "visibility", "publish_at", "author", "country_names", "featured")
     list_display_links = ("title",)
@@ -252,10 +256,51 @@ class ArticleAdmin(AssistantAdminMixin, ReadableDiffMixin, HistoryAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         context = {}
-        if object_id.isdigit():
+        if object_id.isascii() and object_id.isdigit():
             context["preview_url"] = reverse("articles:preview", args=[object_id])
+            # Shown only to those who may change the article (the template asks).
+            context["revoke_share_links_url"] = reverse(
+                "admin:articles_article_revoke_share_links", args=[object_id]
+            )
         context.update(extra_context or {})
         return super().change_view(request, object_id, form_url, context)
+
+    # Share links: anyone who may change the article may revoke every link made so far.
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/revoke-share-links/",
+                self.admin_site.admin_view(self.revoke_share_links_view),
+                name="articles_article_revoke_share_links",
+            ),
+            *super().get_urls(),
+        ]
+
+    def revoke_share_links_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Asks first (a GET shows what will happen); a POST revokes and says so."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404("No such article.")
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        if request.method == "POST":
+            article.revoke_share_links(user=request.user)
+            self.message_user(
+                request,
+                f"Share links of “{article}” revoked: every link shared until now answers "
+                "“not found”. Open Preview to get a new link.",
+                messages.SUCCESS,
+            )
+            return redirect("admin:articles_article_change", article.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Revoke share links",
+            "opts": self.opts,
+            "original": article,
+            "link_max_age_days": settings.PREVIEW_LINK_MAX_AGE.days,
+        }
+        return TemplateResponse(request, "admin/articles/article/revoke_share_links.html", context)
 
     # Restoring a revision and recovering a deleted article are editors' calls.
 
@@ -273,6 +318,23 @@ class ArticleAdmin(AssistantAdminMixin, ReadableDiffMixin, HistoryAdmin):
         if not is_editor(request.user):
             raise PermissionDenied
         return super().recoverlist_view(request, extra_context)
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field=None) -> Article | None:
+        article = super().get_object(request, object_id, from_field)
+        if article is None or self.version_being_restored(request) is None:
+            return article
+        # Before the form sees it: a form keeping an image reads its size from the file.
+        description = article.lead_image_alt
+        if article.drop_missing_lead_image():
+            pictured = f" (“{description}”)" if description else ""
+            self.message_user(
+                request,
+                f"The lead image of this version{pictured} was deleted once no article used "
+                "it, so it cannot come back: the article is restored without a lead image, "
+                "description, credit or focal point. Upload the image again to show one.",
+                messages.WARNING,
+            )
+        return article
 
     def response_add(self, request: HttpRequest, obj: Article, post_url_continue=None):
         response = super().response_add(request, obj, post_url_continue)

@@ -3,7 +3,9 @@
 What a revision holds, and when one is recorded, is decided by the write path in
 `articles/models.py` (`Article.save_revision`, `ArticleQuerySet.revise`): the article with its
 tag links, country links and area links, and the tags themselves, so a tag merged or deleted
-since comes back on restore.
+since comes back on restore. It holds the lead image's name, not the file: an image is deleted
+once no article uses it, and a revision whose image is gone is restored without one
+(`Article.drop_missing_lead_image`).
 """
 
 from __future__ import annotations

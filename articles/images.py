@@ -30,6 +30,8 @@ ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 # Only colour data survives re-encoding; EXIF (GPS, camera serials), XMP and comments do not.
 KEPT_INFO = ("icc_profile", "transparency")
 RANDOM_NAME = re.compile(r"[0-9a-f]{32}")
+# `<random name>-<width>w.webp`, as `rendition_name` writes it beside its original.
+RENDITION_NAME = re.compile(r"(?P<stem>[0-9a-f]{32})-(?P<width>[1-9][0-9]*)w\.webp")
 NOT_AN_IMAGE = (
     "This file is not a JPEG, PNG, WebP or GIF image. Upload a photo in one of those formats."
 )
@@ -170,3 +172,40 @@ def srcset(image: FieldFile, image_width: int | None) -> str:
     ]
     candidates.append(f"{image.url} {image_width}w")
     return ", ".join(candidates)
+
+
+def rendition_of(name: str) -> str | None:
+    """The stem of the original a rendition was made from, or None if `name` is no rendition."""
+    match = RENDITION_NAME.fullmatch(PurePosixPath(name).name)
+    return match["stem"] if match else None
+
+
+def stored_renditions(storage: Storage, name: str) -> list[str]:
+    """The renditions of the image stored as `name` that are in storage now, whatever widths.
+
+    Listed from the folder rather than from `LEAD_IMAGE_RENDITION_WIDTHS`: widths made under
+    an earlier setting must go with their original too.
+    """
+    if not has_renditions(name):
+        return []
+    path = PurePosixPath(name)
+    folder = str(path.parent) if str(path.parent) != "." else ""
+    try:
+        files = storage.listdir(folder)[1]
+    except FileNotFoundError:
+        return []
+    return sorted(
+        str(PurePosixPath(folder) / file) if folder else file
+        for file in files
+        if rendition_of(file) == path.stem
+    )
+
+
+def delete_image(storage: Storage, name: str) -> list[str]:
+    """Delete a stored image and its renditions; the names of the files that were there."""
+    deleted = []
+    for stored in [name, *stored_renditions(storage, name)]:
+        if storage.exists(stored):
+            storage.delete(stored)
+            deleted.append(stored)
+    return deleted

@@ -2,9 +2,13 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterable
+import re
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import chain
+from pathlib import PurePosixPath
 
 import reversion
 from django.conf import settings
@@ -28,6 +32,7 @@ from reversion.models import Revision, Version
 from taggit.managers import TaggableManager
 from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 
+from articles import images
 from articles.events import articles_changed
 from articles.kicker import Kicker, automatic_kicker, country_mentions
 from countries.models import CooperationArea, Country
@@ -212,6 +217,67 @@ def without_history(articles: Iterable[Article]) -> list[Article]:
     return [article for article in articles if str(article.pk) not in versioned]
 
 
+# Uploaded images: a stored file is deleted once no article uses it, as its lead image or in
+# its body (Markdown may embed an uploaded image by its address). History does not keep files:
+# a restored revision or a recovered article whose image was deleted since comes back without
+# it (`Article.drop_missing_lead_image`).
+
+# Up to this many names, each is looked up on its own; beyond, every text is read once.
+FEW_IMAGE_NAMES = 20
+# What may stand around a file name in a body.
+FILE_NAME_WORD = re.compile(r"[^\s\"'()<>\[\]/\\]+")
+
+
+def images_in_use(names: Collection[str]) -> set[str]:
+    """Those of `names` (storage names of images) that an article uses now.
+
+    Used: an article's lead image, or the name anywhere in an article's body. Stored
+    revisions do not count.
+    """
+    names = set(names)
+    if len(names) > FEW_IMAGE_NAMES:
+        return _images_named_in_bulk(names)
+    used = set(Article.objects.filter(lead_image__in=names).values_list("lead_image", flat=True))
+    return used | {
+        name for name in names - used if Article.objects.filter(body__contains=name).exists()
+    }
+
+
+def _images_named_in_bulk(names: set[str]) -> set[str]:
+    """`images_in_use` for many names (`remove_orphan_media`): every text is read once."""
+    by_file_name: defaultdict[str, set[str]] = defaultdict(set)
+    for name in names:
+        by_file_name[PurePosixPath(name).name].add(name)
+    texts = chain(
+        Article.objects.exclude(lead_image="").values_list("lead_image", flat=True).iterator(),
+        Article.objects.exclude(body="").values_list("body", flat=True).iterator(),
+    )
+    used: set[str] = set()
+    for text in texts:
+        for file_name in by_file_name.keys() & set(FILE_NAME_WORD.findall(text)):
+            used |= {name for name in by_file_name[file_name] if name in text}
+    return used
+
+
+def _delete_images_when_unused(released: Iterable[str]) -> None:
+    """Once the transaction commits, delete the `released` images (ones that articles let
+    go of) that no article uses any more, with their renditions.
+
+    After the commit, so a rolled-back write deletes nothing, and robust, so a storage error
+    cannot turn a write that is already saved into an error page.
+    """
+    names = set(released) - {""}
+    if not names:
+        return
+    storage = Article._meta.get_field("lead_image").storage
+
+    def delete_unused() -> None:
+        for name in names - images_in_use(names):
+            images.delete_image(storage, name)
+
+    transaction.on_commit(delete_unused, robust=True)
+
+
 def _announce(article_ids: Iterable[int]) -> None:
     ids = frozenset(article_ids)
     if ids:
@@ -387,6 +453,9 @@ class ArticleQuerySet(models.QuerySet):
             record_revision(articles, user=user, comment=comment)
             Article.objects.filter(pk__in=[article.pk for article in articles]).delete()
             _announce(article.pk for article in articles)
+            # The revision just recorded does not keep them: "Recover" brings an article
+            # back without an image deleted since (`Article.drop_missing_lead_image`).
+            _delete_images_when_unused(article.lead_image.name for article in articles)
         return len(articles)
 
     def record_initial_revisions(self, *, user: Editor = None, comment: str) -> int:
@@ -572,6 +641,11 @@ class Article(models.Model):
             "Raised by every editorial save (save_revision, revise); detects concurrent edits."
         ),
     )
+    share_link_generation = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Raised when an editor revokes the share links; older links answer 404.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -638,20 +712,45 @@ class Article(models.Model):
         `set_related` to write its tags, countries and areas; record a revision of the
         article with them, by `user`, with `comment`. A new article is saved as version 1
         with its first revision. `articles_changed` is sent once the transaction commits.
+        A lead image it lets go of is deleted then if no article uses it; one it keeps whose
+        file is gone is dropped (`drop_missing_lead_image`).
         """
         with transaction.atomic():
+            released: set[str] = set()
             if self._state.adding:
                 self.version = 1
             else:
                 stored = self.check_version(expected_version)
                 # A restore from History rewrites the row, version included, before the
                 # form is saved; the history remembers the number it replaced.
-                self.version = max(stored, self.version, self._latest_recorded_version()) + 1
+                recorded = self._latest_recorded_fields()
+                self.version = max(stored, self.version, int(recorded.get("version") or 0)) + 1
+                stored_image, stored_generation = (
+                    Article.objects.filter(pk=self.pk)
+                    .values_list("lead_image", "share_link_generation")
+                    .get()
+                )
+                # Revoked share links stay revoked, whether this instance was loaded before
+                # the revocation or a restore rewrote the row as it was.
+                self.share_link_generation = max(
+                    self.share_link_generation,
+                    stored_generation,
+                    int(recorded.get("share_link_generation") or 0),
+                )
+                if self.lead_image.name == stored_image:
+                    # The image the row names, not a new upload: after a restore, maybe one
+                    # deleted since.
+                    self.drop_missing_lead_image()
+                # Replaced or cleared. A restore has already rewritten the row: the image
+                # the article had before it is the one its latest revision names.
+                released = {stored_image, str(recorded.get("lead_image") or "")}
+                released.discard(self.lead_image.name)
             self.save()
             if set_related is not None:
                 set_related()
             record_revision([self], user=user, comment=comment)
             _announce([self.pk])
+            _delete_images_when_unused(released)
 
     def publish(self, *, user: Editor, at: datetime | None = None, comment: str = "") -> None:
         """Make the article public at `at` (now by default; a future time schedules it)."""
@@ -698,9 +797,42 @@ class Article(models.Model):
             changed_by = "Someone"
         raise EditConflict(current_version=version, changed_by=changed_by, changed_at=updated_at)
 
-    def _latest_recorded_version(self) -> int:
+    def drop_missing_lead_image(self) -> str:
+        """Forget a lead image whose file is no longer stored; its name, or "" if none was.
+
+        Revisions do not keep files (an image is deleted once no article uses it), so a
+        restored revision or a recovered article may name an image that is gone. Its
+        description, credit and focal point go with it: they described that picture. Not
+        saved here; `save_revision` calls this, and the admin before its form reads the
+        image, so that it can tell the editor.
+        """
+        name = self.lead_image.name
+        if not name or self.lead_image.storage.exists(name):
+            return ""
+        self.lead_image = ""  # and its width and height
+        self.lead_image_alt = self.lead_image_credit = ""
+        self.lead_image_focus = Article.LeadImageFocus.CENTER
+        return name
+
+    def _latest_recorded_fields(self) -> dict:
         latest = Version.objects.get_for_object_reference(Article, self.pk).order_by("-pk").first()
-        return int(latest.field_dict.get("version") or 0) if latest else 0
+        return latest.field_dict if latest else {}
+
+    def revoke_share_links(self, *, user: Editor) -> None:
+        """Make every share link made so far for this article answer 404; new ones work.
+
+        Share links are signed for `share_link_generation` (articles/preview.py), and only
+        that column is written: the version and `updated_at` stay, so nobody's open form
+        turns stale. The revision it records says who revoked and when, and carries the new
+        number, below which `save_revision` never goes again.
+        """
+        with transaction.atomic():
+            rows = Article.objects.filter(pk=self.pk)
+            if not rows.update(share_link_generation=F("share_link_generation") + 1):
+                raise Article.DoesNotExist
+            current = rows.get()
+            record_revision([current], user=user, comment="Revoked the share links")
+        self.share_link_generation = current.share_link_generation
 
     def clean(self) -> None:
         if self.lead_image and not self.lead_image_alt.strip():

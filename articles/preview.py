@@ -3,12 +3,15 @@
 Both render the public article template itself (`articles/article_detail.html`, through
 `article_preview.html`, which only adds a banner), so a preview looks exactly like the page
 readers will get. A share link carries the article's id signed with Django's signing framework
-and a timestamp: no table to keep, and it stops working on its own when it expires.
+and a timestamp: no table to keep, and it stops working on its own when it expires. It also
+carries the article's `share_link_generation`, which an editor raises to revoke every link
+made so far (`Article.revoke_share_links`); a link for an older generation is a 404.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -25,10 +28,25 @@ from articles.models import CREDIT_RELATIONS, KICKER_RELATIONS, Article, Article
 from articles.views import ArticleDetailView
 
 SHARE_SALT = "articles.preview.share"
+# How far ahead of this server's clock a link may be dated: another server's clock may run a
+# little fast. A link dated later was not made by Summit, and would outlive its max age.
+CLOCK_SKEW = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class SharedLink:
+    article_id: int
+    generation: int
+    issued: datetime
 
 
 def share_token(article: Article) -> str:
-    return signing.dumps(article.pk, salt=SHARE_SALT)
+    """The signed part of a share link, valid until it expires or the links are revoked."""
+    generation = article.share_link_generation
+    # Generation 0 keeps the first form, the bare id, so links shared before revocation
+    # existed go on working until they expire.
+    payload = [article.pk, generation] if generation else article.pk
+    return signing.dumps(payload, salt=SHARE_SALT)
 
 
 def share_url(request: HttpRequest, article: Article) -> str:
@@ -41,18 +59,30 @@ def share_expires(issued: datetime | None = None) -> datetime:
     return (issued or timezone.now()) + settings.PREVIEW_LINK_MAX_AGE
 
 
-def read_token(token: str) -> tuple[int, datetime]:
-    """The article a share token was made for and when; 404 if tampered with or expired."""
+def read_token(token: str) -> SharedLink:
+    """What a share token was made for and when; 404 if tampered with, expired or future."""
     try:
-        article_id = signing.loads(token, salt=SHARE_SALT, max_age=settings.PREVIEW_LINK_MAX_AGE)
+        payload = signing.loads(token, salt=SHARE_SALT, max_age=settings.PREVIEW_LINK_MAX_AGE)
     except signing.BadSignature:
         # SignatureExpired is a BadSignature too: both look like "no such page".
         raise Http404("This preview link is not valid or has expired.") from None
-    if not isinstance(article_id, int):
+    if type(payload) is int:
+        article_id, generation = payload, 0
+    elif (
+        type(payload) is list
+        and len(payload) == 2
+        and all(type(number) is int for number in payload)
+        and payload[1] > 0
+    ):
+        article_id, generation = payload
+    else:
         raise Http404("This preview link is not valid.")
     # A signed value reads "payload:timestamp:signature"; the signature covers the timestamp.
     timestamp = token.rsplit(signing.Signer().sep, 2)[1]
-    return article_id, datetime.fromtimestamp(signing.b62_decode(timestamp), tz=UTC)
+    issued = datetime.fromtimestamp(signing.b62_decode(timestamp), tz=UTC)
+    if issued > timezone.now() + CLOCK_SKEW:
+        raise Http404("This preview link is not valid.")
+    return SharedLink(article_id, generation, issued)
 
 
 class ArticlePreviewView(ArticleDetailView):
@@ -111,13 +141,15 @@ class SharedPreviewView(ArticlePreviewView):
     shared = True
 
     def get_object(self, queryset=None) -> Article:
-        article_id, issued = read_token(self.kwargs["token"])
-        self.expires = share_expires(issued)
+        link = read_token(self.kwargs["token"])
+        self.expires = share_expires(link.issued)
         queryset = queryset if queryset is not None else self.get_queryset()
         try:
-            return queryset.get(pk=article_id)
+            return queryset.get(pk=link.article_id, share_link_generation=link.generation)
         except Article.DoesNotExist:
-            raise Http404("The article of this preview link no longer exists.") from None
+            raise Http404(
+                "The article of this preview link no longer exists, or its links were revoked."
+            ) from None
 
 
 def _status_label(article: Article) -> str:

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
 from django.templatetags.static import static
@@ -53,11 +54,30 @@ class NewsItem(Protocol):
     def get_absolute_url(self) -> str: ...
 
 
+def serves_host(request: HttpRequest) -> bool:
+    """Whether the request's Host is one of `ALLOWED_HOSTS`.
+
+    The 400 page for a refused Host is rendered for that very request: building an absolute
+    address from it would raise `DisallowedHost` again and turn the 400 into a 500.
+    """
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return False
+    return True
+
+
 def canonical_url(request: HttpRequest) -> str:
-    """The page's absolute address without filters; later pages of a list keep `?page=N`."""
+    """The page's absolute address without filters; later pages of a list keep `?page=N`.
+
+    Empty when the Host is not one we serve: the page is then an error page, with nothing
+    to point search engines or link previews at.
+    """
+    if not serves_host(request):
+        return ""
     url = request.build_absolute_uri(request.path)
     page = request.GET.get("page", "")
-    if page.isdigit() and int(page) > 1:
+    if page.isascii() and page.isdigit() and int(page) > 1:
         url += f"?page={int(page)}"
     return url
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONE, SELF
+from csp.constants import NONE, SELF, UNSAFE_HASHES
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
@@ -77,6 +77,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise and the page cache, which answer without the middleware below them:
+    # static files and stored pages get these headers too (summit/security_headers.py).
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "summit.security_headers.CrossOriginResourcePolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous readers' pages from the cache, before sessions and the rest (summit/page_cache.py).
     "summit.page_cache.PageCacheMiddleware",
@@ -86,7 +90,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the admin's own policy under /admin/.
+    "summit.security_headers.ContentSecurityPolicyMiddleware",
+    # Sign-in and expensive public views per client address (429), inside the page cache so
+    # stored pages never count, and inside the header middleware so its 429 gets them too.
+    "summit.ratelimit.RateLimitMiddleware",
     # Answers a 404 with a 301 when the path is an old slug of something that moved.
     "summit.redirects.RedirectFallbackMiddleware",
     # Last, as django-axes requires: refuses sign-ins from locked-out clients.
@@ -171,6 +179,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Editors sign in through the admin; there is no /accounts/ site. A sign-in whose `?next=`
+# was refused (another site's address) lands on the admin index, not on a 404.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
@@ -221,11 +233,40 @@ AXES_CLIENT_IP_CALLABLE = "summit.signin.client_ip"
 # How many proxies in front of Django append to X-Forwarded-For; 0 trusts only REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 
+# Rate limits per client address, counted in the cache (summit/ratelimit.py; README,
+# "Rate limits"): "N/period" rates, comma-separated tiers, "off" for none. Sign-in counts
+# failures per address and every attempt site-wide, before the password hash; the public
+# buckets count only requests that reach a view (not pages from the page cache), and never
+# signed-in staff. A person reads a few pages a minute; these stop a script, not a reader.
+RATE_LIMITS_ENABLED = env_flag("DJANGO_RATE_LIMITS", default=True)
+RATE_LIMITS = {
+    "signin": os.environ.get("DJANGO_RATE_LIMIT_SIGNIN", "10/15m"),
+    "signin_global": os.environ.get("DJANGO_RATE_LIMIT_SIGNIN_GLOBAL", "60/m"),
+    "search": os.environ.get("DJANGO_RATE_LIMIT_SEARCH", "60/m,600/h"),
+    "lists": os.environ.get("DJANGO_RATE_LIMIT_LISTS", "60/m,600/h"),
+    "feeds": os.environ.get("DJANGO_RATE_LIMIT_FEEDS", "120/m,2400/h"),
+}
+# Which views (URL names) each public bucket covers: the ones that vary without bound with
+# their parameters (query, filters, pages), so that a scraper always misses the page cache.
+RATE_LIMITED_VIEWS = {
+    "articles:search": "search",
+    "articles:list": "lists",
+    "articles:tag": "lists",
+    "countries:detail": "lists",
+    "areas:detail": "lists",
+    "articles:author": "lists",
+    "articles:feed": "feeds",
+    "articles:feed_atom": "feeds",
+    "articles:list_feed": "feeds",
+    "articles:tag_feed": "feeds",
+    "articles:author_feed": "feeds",
+    "countries:feed": "feeds",
+    "areas:feed": "feeds",
+}
+
 # A strict Content-Security-Policy for every public page: no inline script or style, nothing
-# from other origins. The Django admin ships inline styles, so it is left to Django's own
-# protections (X-Frame-Options, CSRF) rather than given a weakened policy.
+# from other origins. The admin has its own, below (summit/security_headers.py picks it).
 CONTENT_SECURITY_POLICY = {
-    "EXCLUDE_URL_PREFIXES": ["/admin/"],
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
@@ -239,6 +280,69 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+# The admin's policy is the public one with two differences, both measured by opening every
+# admin page in Chromium under it (tests/browser/test_admin_csp.py):
+# - Scripts: 'self' only, as on the public pages. Django's admin and our templates load every
+#   script from a file and pass data in data- attributes; there is no inline script or event
+#   handler to allow, so no 'unsafe-inline' and no 'unsafe-eval'.
+# - Styles: stylesheets from 'self' only, and one inline style attribute allowed by its hash:
+#   django-reversion-compare's history list hides a radio button with style="visibility:hidden"
+#   (reversion-compare/action_list_partial.html). 'unsafe-hashes' lets a hash match a style
+#   attribute; with only this hash listed, no other inline style applies, so an injected
+#   style= or <style> cannot restyle a page (e.g. overlay a fake sign-in form). Django's own
+#   admin templates and widgets write no style attributes, and its scripts style elements
+#   through the CSSOM (element.style), which CSP does not restrict. If a library update adds
+#   an inline style, tests/summit/test_security_headers.py names it with the hash to add.
+# - Images: 'self' only; no admin stylesheet, script or template uses a data: URL.
+# frame-ancestors 'none' as everywhere: no admin page is framed (related-object pop-ups use
+# window.open, the article preview opens in a new tab).
+VISIBILITY_HIDDEN_STYLE_HASH = "'sha256-I/4Jcdrg5KNFrU0X4p2nNmjeGh9aI+9ac0cUllI5SwY='"
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "style-src": [SELF, UNSAFE_HASHES, VISIBILITY_HIDDEN_STYLE_HASH],
+        "img-src": [SELF],
+    },
+}
+
+# Permissions-Policy (django-permissions-policy): powerful browser features no page of ours
+# uses, switched off for our pages and anything they embed, so an injected script or a hostile
+# embed cannot prompt a reader or an editor for them. Devices and sensors, payment and
+# credentials, screen capture, and the ad-interest APIs (interest-cohort was FLoC,
+# browsing-topics is its successor); fullscreen too, as no page shows video or embeds.
+# Listed are only features Chromium recognises: others would log a warning on every page.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+# Other origins' pages may not load our responses as images, scripts or frames (see
+# summit/security_headers.py). Cross-Origin-Opener-Policy: same-origin comes from Django's
+# SecurityMiddleware (SECURE_CROSS_ORIGIN_OPENER_POLICY's default); the admin's pop-ups are
+# same-origin, so they keep their opener.
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -253,19 +357,26 @@ if env_flag("DJANGO_HTTPS"):
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Preloading puts the domain on the browsers' built-in HTTPS-only list, a commitment for
+    # every subdomain that takes months to undo, so the operator must choose it. Until they
+    # do, and only then, the deploy check's reminder to preload (security.W021) is silenced.
+    SECURE_HSTS_PRELOAD = env_flag("DJANGO_HSTS_PRELOAD")
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "refused_requests": {"class": "summit.log.RefusedRequestHandler"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
-        # A hostile Host header is the sender's problem, not an error worth paging anyone for.
-        "django.security.DisallowedHost": {
-            "handlers": ["console"],
-            "level": "ERROR",
-            "propagate": False,
-        },
+        # A refused request (bad Host, over-long query, forbidden action) is the sender's
+        # mistake: one WARNING line, no traceback (summit/log.py). 5xx keep their traceback.
+        "django.request": {"handlers": ["refused_requests"]},
+        "django.security": {"handlers": ["refused_requests"]},
     },
 }
 

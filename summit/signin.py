@@ -4,6 +4,9 @@ The address is taken only from what a trusted proxy wrote. Each proxy appends th
 received the request from to X-Forwarded-For, so with N trusted proxies the N-th entry from
 the right is the client; anything further left was written by the client and may be forged.
 With no trusted proxy, only REMOTE_ADDR counts.
+
+django-axes locks one (username, address) pair; the limits across usernames and across all
+addresses, checked before any password is, are in `summit.ratelimit`.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -29,6 +33,11 @@ def client_ip(request: HttpRequest) -> str | None:
         # The request did not come through every proxy: trust only the connection itself.
         return remote_addr
     return forwarded[-proxies]
+
+
+def is_sign_in_attempt(request: HttpRequest) -> bool:
+    """A POST of the admin's sign-in form: the request that costs a password hash."""
+    return request.method == "POST" and request.path == reverse("admin:login")
 
 
 def lockout_response(

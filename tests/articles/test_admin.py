@@ -204,3 +204,12 @@ def test_country_autocomplete_answers(editor_client):
     )
     assert response.status_code == 200
     assert [r["text"] for r in response.json()["results"]] == ["Kazakhstan"]
+
+
+@pytest.mark.parametrize("object_id", ["²", "٣"])
+def test_a_change_page_address_with_other_digits_is_not_found_rather_than_an_error(
+    editor_client, object_id
+):
+    response = editor_client.get(f"/admin/articles/article/{object_id}/change/", follow=True)
+    assert response.status_code == 200
+    assert "doesn\u2019t exist" in response.content.decode()

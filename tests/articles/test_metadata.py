@@ -154,3 +154,10 @@ def test_repeat_article_request_is_not_modified_until_the_article_changes(client
     assert changed.status_code == 200
     assert changed["ETag"] != first["ETag"]
     assert b"revisited" in changed.content
+
+
+@pytest.mark.parametrize("number", ["²", "٣", "\uff11"])
+def test_a_page_number_in_other_digits_is_not_taken_for_a_number(client, article, number):
+    # str.isdigit() accepts superscripts and other scripts' digits, which int() refuses.
+    tree = page(client, f"/?page={number}")
+    assert tree.xpath('//link[@rel="canonical"]/@href') == ["http://testserver/"]
