@@ -15,6 +15,7 @@ from django.views.generic.dates import MonthArchiveView, YearArchiveView
 
 from articles.models import Article, ArticleQuerySet
 from articles.pagination import DepthLimitedMixin
+from summit.cache import cached_for_content
 
 
 def months_with_articles(articles: ArticleQuerySet) -> list[dict[str, Any]]:
@@ -29,7 +30,10 @@ def months_with_articles(articles: ArticleQuerySet) -> list[dict[str, Any]]:
 
 
 def archive_index(request: HttpRequest) -> HttpResponse:
-    months = months_with_articles(Article.objects.published())
+    # Every published article is counted: once per change, shared by every request.
+    months = cached_for_content(
+        "archive:months", lambda: months_with_articles(Article.objects.published())
+    )
     years = [
         (year, list(entries))
         for year, entries in groupby(reversed(months), key=lambda entry: entry["month"].year)
@@ -63,8 +67,9 @@ class ArticleYearArchiveView(DepthLimitedMixin, ArchiveMixin, YearArchiveView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         year = context["year"].year
-        context["months"] = months_with_articles(
-            Article.objects.published().filter(publish_at__year=year)
+        context["months"] = cached_for_content(
+            f"archive:months:{year}",
+            lambda: months_with_articles(Article.objects.published().filter(publish_at__year=year)),
         )
         context["year_label"] = str(year)
         return context

@@ -20,9 +20,8 @@ from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, models, router, transaction
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery, Value
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Greatest, Lower, TruncMonth
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
+from django.db.models.functions import Greatest, Lower, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -338,68 +337,88 @@ class ArticleQuerySet(models.QuerySet):
             )
         return queryset
 
-    def related_to(self, article: Article, limit: int = 4) -> ArticleQuerySet:
-        """Articles sharing the most with `article`, each annotated with `score` and `shared`.
+    def related_to(self, article: Article, limit: int = 4) -> list[Article]:
+        """The `limit` articles of this queryset sharing the most with `article`, each given
+        `score` and `shared`.
 
         A shared tag weighs 3, a shared area 2 and a shared country 1 (`RELATED_WEIGHTS`);
-        `shared` is how many tags, areas and countries are shared. Nearly every article
-        shares a country, so candidates are bounded: the newest few articles on each of
-        `article`'s links (`RELATED_CANDIDATES`), read from the link tables' indexes. Only
-        those are scored and sorted, so the work grows with `article`'s own links, never with
-        the collection. One query; reads the article's own tags, countries and areas from its
-        prefetch cache when present.
+        `shared` is how many tags, areas and countries are shared; ties go to the newest.
+        Nearly every article shares a country, so candidates are bounded: the newest few
+        articles on each of `article`'s links (`RELATED_CANDIDATES`), read from the link
+        tables' indexes. Only those are scored, from their link rows, so the work grows with
+        `article`'s own links, never with the collection. Two queries: the scores (one
+        statement, cheap to build) and the winners' rows through this queryset, so its
+        `select_related` and `prefetch_related` apply. Reads `article`'s own tags, countries
+        and areas from its prefetch cache when present.
         """
+        sql, params = self._related_sql(article, limit)
+        if not sql:
+            return []
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            ranked = cursor.fetchall()
+        found = self.filter(pk__in=[pk for pk, _, _ in ranked]).in_bulk()
+        related = []
+        for pk, score, shared in ranked:
+            if pk in found:
+                found[pk].score, found[pk].shared = score, shared
+                related.append(found[pk])
+        return related
+
+    def _related_sql(self, article: Article, limit: int) -> tuple[str, list]:
+        connection = connections[self.db]
+        qn = connection.ops.quote_name
         links = {
-            "tag": (TaggedArticle, "tag_id", "content_object_id", article.tags.all()),
-            "area": (ArticleArea, "area_id", "article_id", article.cooperation_areas.all()),
-            "country": (ArticleCountry, "country_id", "article_id", article.countries.all()),
+            "tag": (TaggedArticle, "tag", "content_object", article.tags.all()),
+            "area": (ArticleArea, "area", "article", article.cooperation_areas.all()),
+            "country": (ArticleCountry, "country", "article", article.countries.all()),
         }
-        newest, shared = [], {}
-        for kind, (model, field, article_field, linked) in links.items():
+        newest, newest_params, scored, scored_params = [], [], [], []
+        for kind, (model, target, source, linked) in links.items():
             ids = [obj.pk for obj in linked]
             if not ids:
                 continue
-            newest += [
-                model.objects.filter(**{field: pk})
-                .order_by(f"-{article_field}")
-                .values_list(article_field)[: RELATED_CANDIDATES[kind]]
-                for pk in ids
-            ]
-            shared[kind] = Coalesce(
-                Subquery(
-                    model.objects.filter(**{article_field: OuterRef("pk"), f"{field}__in": ids})
-                    .order_by()
-                    .values(article_field)
-                    .annotate(count=Count("pk"))
-                    .values("count")
-                ),
-                0,
+            table = qn(model._meta.db_table)
+            target_column = qn(model._meta.get_field(target).column)
+            article_column = qn(model._meta.get_field(source).column)
+            for pk in ids:
+                # Each part keeps its own ORDER BY and LIMIT, which SQLite allows only inside
+                # a subquery.
+                newest.append(
+                    f"SELECT * FROM (SELECT {article_column} AS id FROM {table} "
+                    f"WHERE {target_column} = %s ORDER BY {article_column} DESC LIMIT %s) "
+                    f"AS newest_{len(newest)}"
+                )
+                newest_params += [pk, RELATED_CANDIDATES[kind]]
+            scored.append(
+                f"SELECT {article_column} AS article_id, %s AS weight FROM {table} "
+                f"WHERE {target_column} IN ({', '.join(['%s'] * len(ids))}) "
+                f"AND {article_column} IN (SELECT id FROM candidates)"
             )
+            scored_params += [RELATED_WEIGHTS[kind], *ids]
         if not newest:
-            return self.none()
-        return (
-            self.filter(pk__in=self._union_sql(newest))
-            .exclude(pk=article.pk)
-            .annotate(**{f"shared_{kind}": count for kind, count in shared.items()})
-            .annotate(
-                shared=sum((F(f"shared_{kind}") for kind in shared), Value(0)),
-                score=sum(
-                    (F(f"shared_{kind}") * RELATED_WEIGHTS[kind] for kind in shared), Value(0)
-                ),
-            )
-            .order_by("-score", "-publish_at", "-pk")[:limit]
+            return "", []
+        visible, visible_params = (
+            self.order_by().values("pk").query.get_compiler(connection=connection).as_sql()
         )
-
-    def _union_sql(self, querysets: list[models.QuerySet]) -> RawSQL:
-        # Each part keeps its own ORDER BY and LIMIT; SQLite allows that only inside a
-        # subquery, and Django's union() cannot express it, so the parts are joined here.
-        connection = connections[self.db]
-        parts, params = [], []
-        for number, queryset in enumerate(querysets):
-            sql, part_params = queryset.query.get_compiler(connection=connection).as_sql()
-            parts.append(f"SELECT * FROM ({sql}) AS candidates_{number}")
-            params += part_params
-        return RawSQL(" UNION ALL ".join(parts), params)
+        articles = qn(Article._meta.db_table)
+        sql = (
+            f"WITH candidates AS ({' UNION '.join(newest)}), "
+            "scores AS (SELECT article_id, SUM(weight) AS score, COUNT(*) AS shared "
+            f"FROM ({' UNION ALL '.join(scored)}) AS links GROUP BY article_id) "
+            "SELECT scores.article_id, scores.score, scores.shared FROM scores "
+            f"JOIN {articles} ON {articles}.id = scores.article_id "
+            f"WHERE scores.article_id <> %s AND scores.article_id IN ({visible}) "
+            f"ORDER BY scores.score DESC, {articles}.publish_at DESC, {articles}.id DESC "
+            "LIMIT %s"
+        )
+        return sql, [
+            *newest_params,
+            *scored_params,
+            article.pk,
+            *visible_params,
+            limit,
+        ]
 
     def revise(
         self,

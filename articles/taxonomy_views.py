@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 from typing import Any
+from urllib.parse import urlencode
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -21,6 +22,7 @@ from articles.taxonomy import with_article_counts
 from articles.views import ArticleListView
 from countries.maps import map_codes, render_region_map
 from countries.models import CooperationArea, Country
+from summit.cache import cached_for_content
 from summit.charts import month_series, render_monthly_chart
 
 
@@ -40,7 +42,11 @@ class CoverageChartMixin:
         articles = self.selection.apply(Article.objects.published()).filter(
             publish_at__gte=timezone.make_aware(datetime.combine(start, time.min))
         )
-        series = month_series(articles.monthly_counts(), end=today)
+        counts = cached_for_content(
+            f"monthly:{start.isoformat()}:{urlencode(self.selection.params())}",
+            articles.monthly_counts,
+        )
+        series = month_series(counts, end=today)
         chart = render_monthly_chart(series, title=f"Articles on {subject} per month")
         return chart, series
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -39,6 +40,11 @@ SAFETY_TIMEOUT = 60 * 60
 # How long a worker that won the right to move the generation at a scheduled instant holds
 # it; if that worker dies before moving it, another takes over after this.
 TURNOVER_CLAIM_TIMEOUT = 30
+# While one worker computes a shared value, the others wait for it this long at most, looking
+# every COMPUTE_POLL_INTERVAL seconds (the slowest aggregate takes about 1.5 s at 100,000
+# articles).
+COMPUTE_LOCK_TIMEOUT = 10
+COMPUTE_POLL_INTERVAL = 0.05
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -138,9 +144,26 @@ def cached_for_content(
     """
     key = f"summit:content:{content_generation()}:{name}"
     value = cache.get(key, _MISSING)
-    if value is _MISSING:
+    if value is not _MISSING:
+        return value
+    # After a write, every worker misses at once. One computes; the others wait for its result
+    # rather than each running the same whole-collection aggregate (a stampede that would
+    # stall them all). A waiter that outlives the lock computes for itself.
+    lock = f"{key}:computing"
+    if not cache.add(lock, True, timeout=COMPUTE_LOCK_TIMEOUT):
+        deadline = time.monotonic() + COMPUTE_LOCK_TIMEOUT
+        while time.monotonic() < deadline:
+            time.sleep(COMPUTE_POLL_INTERVAL)
+            value = cache.get(key, _MISSING)
+            if value is not _MISSING:
+                return value
+            if cache.get(lock) is None:  # the computing worker failed or its lock expired
+                break
+    try:
         value = compute()
         cache.set(key, value, timeout)
+    finally:
+        cache.delete(lock)
     return value
 
 

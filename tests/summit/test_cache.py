@@ -1,5 +1,6 @@
 """The content generation: cached values are shared until the content changes."""
 
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -169,3 +170,48 @@ def test_a_write_in_a_transaction_moves_the_generation_again_when_it_commits(
         during = content_generation()
         assert during != before
     assert content_generation() not in {before, during}
+
+
+# The providers of scheduled changes read the database; threads share the test's database.
+@pytest.mark.django_db(transaction=True)
+def test_workers_missing_at_once_wait_for_one_computation_instead_of_repeating_it():
+    cache.clear()
+    content_generation()  # both threads must see the same generation
+    started = threading.Event()
+    release = threading.Event()
+    calls = []
+    results = []
+
+    def slow_compute():
+        calls.append(threading.current_thread().name)
+        started.set()
+        release.wait(5)
+        return "aggregate"
+
+    def reader():
+        results.append(cached_for_content("counts:slow", slow_compute))
+
+    first = threading.Thread(target=reader, name="first")
+    first.start()
+    started.wait(5)
+    second = threading.Thread(target=reader, name="second")
+    second.start()
+    second.join(0.3)
+    assert second.is_alive(), "the second reader should wait for the first one's result"
+    release.set()
+    first.join(5)
+    second.join(5)
+    assert results == ["aggregate", "aggregate"]
+    assert calls == ["first"]
+
+
+@pytest.mark.django_db
+def test_a_failed_computation_releases_the_lock_for_the_next_reader():
+    cache.clear()
+
+    def failing():
+        raise RuntimeError("database went away")
+
+    with pytest.raises(RuntimeError):
+        cached_for_content("counts:failing", failing)
+    assert cached_for_content("counts:failing", lambda: 7) == 7
