@@ -11,7 +11,7 @@ ENV_FILE := .env
 VNU_JAR := tools/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 
 .PHONY: help bootstrap run test lint format screenshots lighthouse smoke vnu clean \
-	bench bench-clean backup restore
+	bench bench-clean backup restore security
 
 help:
 	@echo "make run    - set up, load demo content and serve on http://127.0.0.1:$(PORT)"
@@ -24,6 +24,7 @@ help:
 	@echo "make bench-clean - drop the benchmark database"
 	@echo "make backup  - database and media into backups/summit-<UTC time>.tar.gz"
 	@echo "make restore FILE=backups/… - replace the database and media with a backup"
+	@echo "make security - sqlmap and the HTTP Observatory against a production server on loopback"
 
 # Re-install only when a requirements file changes.
 $(STAMP): requirements.txt requirements-dev.txt
@@ -109,9 +110,14 @@ restore: bootstrap
 	@test -n "$(FILE)" || { echo "make restore needs FILE=backups/summit-….tar.gz"; exit 2; }
 	$(PY) tools/backup.py restore "$(FILE)"
 
+# Attack scan of the production server on loopback with a throw-away database (README,
+# "Attack suite and security scan"); takes several minutes.
+security: bootstrap
+	bench/security.sh
+
 format: bootstrap
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache tools/vnu/node_modules
+	rm -rf $(VENV) staticfiles .pytest_cache tools/vnu/node_modules tools/observatory/node_modules

@@ -81,6 +81,8 @@ MIDDLEWARE = [
     # static files and stored pages get these headers too (summit/security_headers.py).
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "summit.security_headers.CrossOriginResourcePolicyMiddleware",
+    # A NUL in the address is a 400 before anything looks it up (summit/request_checks.py).
+    "summit.request_checks.RejectNullCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous readers' pages from the cache, before sessions and the rest (summit/page_cache.py).
     "summit.page_cache.PageCacheMiddleware",
