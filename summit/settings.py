@@ -167,7 +167,8 @@ else:
     # invalidates the pages all of them serve (per-process memory would keep stale copies).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            # Django's FileBasedCache, minus a whole-folder listing on every write.
+            "BACKEND": "summit.file_cache.FileCache",
             "LOCATION": os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / ".cache" / "django")),
             "KEY_PREFIX": "summit",
             # Past this many files, a random third is dropped on the next write.

@@ -61,7 +61,7 @@ def cache_for_tests(tmp_path_factory):
         yield
         return
     default = settings.CACHES["default"]
-    assert default["BACKEND"].endswith("FileBasedCache"), default
+    assert default["BACKEND"] == "summit.file_cache.FileCache", default
     folder = tmp_path_factory.mktemp("cache")
     with override_settings(CACHES={"default": {**default, "LOCATION": str(folder)}}):
         yield

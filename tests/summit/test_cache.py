@@ -215,3 +215,24 @@ def test_a_failed_computation_releases_the_lock_for_the_next_reader():
     with pytest.raises(RuntimeError):
         cached_for_content("counts:failing", failing)
     assert cached_for_content("counts:failing", lambda: 7) == 7
+
+
+def test_the_file_cache_counts_its_folder_only_now_and_then(tmp_path, monkeypatch):
+    from summit import file_cache
+
+    backend = file_cache.FileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 20}})
+    listings = []
+    original = file_cache.FileBasedCache._list_cache_files
+    monkeypatch.setattr(
+        file_cache.FileBasedCache,
+        "_list_cache_files",
+        lambda self: listings.append(1) or original(self),
+    )
+    for number in range(400):
+        backend.set(f"page-{number}", "x")
+    # Django's own file cache lists the folder on all 400 writes.
+    assert len(listings) < 40
+    # Past MAX_ENTRIES, a check that comes round still culls.
+    monkeypatch.setattr(file_cache, "CULL_CHECK_EVERY", 1)
+    backend.set("one-more", "x")
+    assert len(list(tmp_path.glob("*.djcache"))) < 400
