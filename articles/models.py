@@ -451,6 +451,8 @@ class ArticleQuerySet(models.QuerySet):
             if set_related is not None:
                 set_related()
             count = rows.update(version=F("version") + 1, updated_at=timezone.now(), **changes)
+            # update() sends no signal: the counts follow a status change here.
+            LinkTally.objects.sync(ids)
             record_revision(rows.all(), user=user, comment=comment)
             _announce(ids)
         return count
@@ -1056,3 +1058,234 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"Search document of article {self.article_id}"
+
+
+# What an article adds to the maintained counts while its status is "published": one per
+# country, area and tag it links to, and one per (country, area), (country, tag) and
+# (area, tag) pair, which the coverage matrix and the facets of a place read.
+TallyKey = tuple[str, int, int]
+TALLY_KINDS = ("country", "area", "tag", "country-area", "country-tag", "area-tag")
+# The PostgreSQL advisory lock that queues writers of the counts (any number unique to them).
+TALLY_LOCK_KEY = 0x5A11_7A11
+
+
+def tally_keys(countries: list[int], areas: list[int], tags: list[int]) -> list[TallyKey]:
+    keys = [("country", c, 0) for c in countries]
+    keys += [("area", a, 0) for a in areas]
+    keys += [("tag", t, 0) for t in tags]
+    keys += [("country-area", c, a) for c in countries for a in areas]
+    keys += [("country-tag", c, t) for c in countries for t in tags]
+    keys += [("area-tag", a, t) for a in areas for t in tags]
+    return keys
+
+
+class LinkTallyManager(models.Manager):
+    def sync(self, article_ids: Iterable[int]) -> None:
+        """Bring the counts in step with these articles as the database holds them now.
+
+        Each article's counted keys are kept (`ArticleTally`); the counts move by the
+        difference between what it adds now and what it added when last counted, so the work
+        grows with these articles' links, never with the collection. Runs inside the writer's
+        transaction, like the search index: the counts never disagree with committed rows.
+        """
+        ids = sorted({pk for pk in article_ids if pk is not None})
+        if not ids:
+            return
+        with transaction.atomic(using=self.db):
+            self._one_writer_at_a_time()
+            articles = Article.objects.filter(pk__in=ids)
+            # Two writers of one article count it one after the other.
+            published = {
+                pk: status == Article.Status.PUBLISHED
+                for pk, status in articles.select_for_update()
+                .order_by("pk")
+                .values_list("pk", "status")
+            }
+            counted = {
+                tally.article_id: tally
+                for tally in ArticleTally.objects.select_for_update().filter(article_id__in=ids)
+            }
+            live = [pk for pk, is_published in published.items() if is_published]
+            links = _links_of(live)
+            delta: dict[TallyKey, int] = defaultdict(int)
+            replaced, created, retired = [], [], []
+            for pk in ids:
+                now = tally_keys(*links[pk]) if published.get(pk) else []
+                before = [tuple(key) for key in counted[pk].keys] if pk in counted else []
+                if sorted(now) == sorted(before):
+                    continue
+                for key in before:
+                    delta[key] -= 1
+                for key in now:
+                    delta[key] += 1
+                if pk not in published or not now:
+                    retired.append(pk)
+                elif pk in counted:
+                    counted[pk].keys = now
+                    replaced.append(counted[pk])
+                else:
+                    created.append(ArticleTally(article_id=pk, keys=now))
+            self._move(delta)
+            ArticleTally.objects.filter(article_id__in=retired).delete()
+            ArticleTally.objects.bulk_update(replaced, ["keys"])
+            ArticleTally.objects.bulk_create(created)
+
+    def forget(self, article_ids: Iterable[int]) -> None:
+        """Take these articles out of the counts (they are about to be deleted)."""
+        with transaction.atomic(using=self.db):
+            self._one_writer_at_a_time()
+            counted = ArticleTally.objects.select_for_update().filter(article_id__in=article_ids)
+            delta: dict[TallyKey, int] = defaultdict(int)
+            for keys in counted.values_list("keys", flat=True):
+                for key in keys:
+                    delta[tuple(key)] -= 1
+            self._move(delta)
+            counted.delete()
+
+    def _one_writer_at_a_time(self) -> None:
+        # A save moves the counts several times (the article, then each kind of link), each
+        # locking rows that other saves share (a country's count): taken in different orders
+        # by two editors, those locks would deadlock. One lock per transaction, taken before
+        # any count is read, lets writers of counts queue instead. SQLite has one writer.
+        connection = connections[self.db]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [TALLY_LOCK_KEY])
+
+    def _move(self, delta: dict[TallyKey, int]) -> None:
+        delta = {key: change for key, change in delta.items() if change}
+        if not delta:
+            return
+        self.bulk_create(
+            [LinkTally(kind=k, first=a, second=b, count=0) for k, a, b in delta],
+            ignore_conflicts=True,
+        )
+        # Read, add and write back under a row lock: three statements however many keys a
+        # batch moves (a superset is read, narrowed here, rather than one OR per key).
+        rows = self.select_for_update().filter(
+            kind__in={kind for kind, _, _ in delta},
+            first__in={first for _, first, _ in delta},
+            second__in={second for _, _, second in delta},
+        )
+        moved = []
+        for tally in rows:
+            change = delta.get((tally.kind, tally.first, tally.second))
+            if change:
+                tally.count += change
+                moved.append(tally)
+        self.bulk_update(moved, ["count"], batch_size=500)
+
+    def rebuild(self) -> int:
+        """Count everything again from the link tables (a migration, bulk loads, repairs);
+        returns how many articles are counted."""
+        with transaction.atomic(using=self.db):
+            self._one_writer_at_a_time()
+            ArticleTally.objects.all().delete()
+            self.all().delete()
+            live = list(
+                Article.objects.filter(status=Article.Status.PUBLISHED)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            totals: dict[TallyKey, int] = defaultdict(int)
+            batch = 5000
+            for start in range(0, len(live), batch):
+                chunk = live[start : start + batch]
+                links = _links_of(chunk)
+                counted = []
+                for pk in chunk:
+                    keys = tally_keys(*links[pk])
+                    for key in keys:
+                        totals[key] += 1
+                    if keys:
+                        counted.append(ArticleTally(article_id=pk, keys=keys))
+                ArticleTally.objects.bulk_create(counted, batch_size=1000)
+            self.bulk_create(
+                [LinkTally(kind=k, first=a, second=b, count=n) for (k, a, b), n in totals.items()],
+                batch_size=5000,
+            )
+        return len(live)
+
+    def counts(self, kinds: Iterable[str]) -> dict[str, dict]:
+        """Published articles per key of these kinds: {"country": {id: n},
+        "country-area": {(c, a): n}, …}.
+
+        The maintained counts hold articles whose status is published, scheduled ones
+        included; those not yet live (a handful, by an index on the publish time) are taken
+        off here, so the result is exactly `Article.objects.published()`'s.
+        """
+        totals: dict[TallyKey, int] = {
+            (kind, first, second): count
+            for kind, first, second, count in self.filter(
+                kind__in=list(kinds), count__gt=0
+            ).values_list("kind", "first", "second", "count")
+        }
+        scheduled = ArticleTally.objects.filter(
+            article__in=Article.objects.scheduled()
+        ).values_list("keys", flat=True)
+        for keys in scheduled:
+            for key in keys:
+                key = tuple(key)
+                if key in totals:
+                    totals[key] -= 1
+        counts: dict[str, dict] = defaultdict(dict)
+        for (kind, first, second), count in totals.items():
+            if count > 0:
+                counts[kind][(first, second) if "-" in kind else first] = count
+        return counts
+
+
+def _links_of(article_ids: list[int]) -> dict[int, tuple[list[int], list[int], list[int]]]:
+    """Each article's country, area and tag ids, in three queries."""
+    links: dict[int, tuple[list[int], list[int], list[int]]] = defaultdict(lambda: ([], [], []))
+    if not article_ids:
+        return links
+    sources = (
+        (ArticleCountry.objects.filter(article_id__in=article_ids), "article_id", "country_id"),
+        (ArticleArea.objects.filter(article_id__in=article_ids), "article_id", "area_id"),
+        (
+            TaggedArticle.objects.filter(content_object_id__in=article_ids),
+            "content_object_id",
+            "tag_id",
+        ),
+    )
+    for position, (rows, article_field, target_field) in enumerate(sources):
+        for pk, target in rows.order_by().values_list(article_field, target_field):
+            links[pk][position].append(target)
+    return links
+
+
+class LinkTally(models.Model):
+    """How many published articles link to a country, area or tag, or to a pair of them.
+
+    Maintained by the write path and the model signals (`LinkTally.objects.sync`), so the
+    home page, the taxonomy lists, the facets and the coverage matrix read a few hundred rows
+    instead of grouping every link of every article after each change.
+    """
+
+    kind = models.CharField(max_length=16)
+    first = models.BigIntegerField()
+    second = models.BigIntegerField(default=0)
+    count = models.IntegerField(default=0)
+
+    objects = LinkTallyManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "first", "second"], name="link_tally_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.first}/{self.second}: {self.count}"
+
+
+class ArticleTally(models.Model):
+    """The keys an article was last counted under in `LinkTally` (while it is published)."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="tally"
+    )
+    keys = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"Counted keys of article {self.article_id}"

@@ -1,8 +1,9 @@
-"""Keep the search index in step with articles, their tags, countries and areas.
+"""Keep the search index and the maintained counts in step with articles and their links.
 
 Connected in `ArticlesConfig.ready()`. Each handler only works out which articles changed;
-`articles.search.reindex()` rebuilds their entries from the database in the same
-transaction, so the index never disagrees with a committed article.
+`articles.search.reindex()` rebuilds their entries and `LinkTally.objects.sync()` moves the
+counts of published articles per country, area and tag, both from the database in the same
+transaction, so neither ever disagrees with a committed article.
 """
 
 from __future__ import annotations
@@ -10,7 +11,14 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
-from articles.models import Article, ArticleArea, ArticleCountry, Tag, TaggedArticle
+from articles.models import (
+    Article,
+    ArticleArea,
+    ArticleCountry,
+    LinkTally,
+    Tag,
+    TaggedArticle,
+)
 from articles.search import reindex
 from countries.models import CooperationArea, Country
 
@@ -18,30 +26,42 @@ INDEXED_FIELDS = {"title", "dek", "body"}
 
 
 def article_saved(sender, instance: Article, update_fields=None, raw=False, **kwargs) -> None:
-    if raw or (update_fields is not None and not INDEXED_FIELDS & set(update_fields)):
+    if raw:
+        return
+    LinkTally.objects.sync([instance.pk])
+    if update_fields is not None and not INDEXED_FIELDS & set(update_fields):
         return
     reindex([instance.pk])
+
+
+def article_deleting(sender, instance: Article, **kwargs) -> None:
+    LinkTally.objects.forget([instance.pk])
+
+
+def _links_moved(article_ids) -> None:
+    reindex(article_ids)
+    LinkTally.objects.sync(article_ids)
 
 
 def links_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
     """An article's tags, countries or areas changed, from either side of the relation."""
     if not reverse:
         if action in {"post_add", "post_remove", "post_clear"}:
-            reindex([instance.pk])
+            _links_moved([instance.pk])
         return
     # From a tag, country or area: pk_set holds article ids, except for clear().
     if action == "pre_clear":
         instance._cleared_article_ids = _linked_article_ids(sender, instance)
     elif action == "post_clear":
-        reindex(getattr(instance, "_cleared_article_ids", []))
+        _links_moved(getattr(instance, "_cleared_article_ids", []))
     elif action in {"post_add", "post_remove"}:
-        reindex(pk_set or [])
+        _links_moved(pk_set or [])
 
 
 def link_saved(sender, instance, raw: bool = False, **kwargs) -> None:
     """A link row saved directly (a tag merge moves links this way), not through a manager."""
     if not raw:
-        reindex([_article_id(instance)])
+        _links_moved([_article_id(instance)])
 
 
 def link_deleted(sender, instance, origin=None, **kwargs) -> None:
@@ -49,7 +69,7 @@ def link_deleted(sender, instance, origin=None, **kwargs) -> None:
     # an article about to disappear); a deleted tag reindexes its articles in one go.
     deleting = origin.model if isinstance(origin, QuerySet) else type(origin)
     if deleting not in (Article, Tag):
-        reindex([_article_id(instance)])
+        _links_moved([_article_id(instance)])
 
 
 def _article_id(link) -> int:
@@ -78,12 +98,13 @@ def tag_deleting(sender, instance: Tag, **kwargs) -> None:
 
 
 def tag_deleted(sender, instance: Tag, **kwargs) -> None:
-    reindex(getattr(instance, "_deleted_article_ids", []))
+    _links_moved(getattr(instance, "_deleted_article_ids", []))
 
 
 def connect() -> None:
     uid = "articles.search"
     post_save.connect(article_saved, sender=Article, dispatch_uid=f"{uid}.article")
+    pre_delete.connect(article_deleting, sender=Article, dispatch_uid=f"{uid}.article_deleting")
     for link_model in (TaggedArticle, ArticleCountry, ArticleArea):
         m2m_changed.connect(links_changed, sender=link_model, dispatch_uid=f"{uid}.{link_model}")
         post_save.connect(link_saved, sender=link_model, dispatch_uid=f"{uid}.{link_model}.save")

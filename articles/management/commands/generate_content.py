@@ -31,6 +31,7 @@ from articles.models import (
     ArticleArea,
     ArticleCountry,
     AuthorProfile,
+    LinkTally,
     Tag,
     TaggedArticle,
 )
@@ -257,6 +258,8 @@ class Command(BaseCommand):
             pk__in=[article.pk for article in articles]
         ).record_initial_revisions(comment="Generated content")
         search.reindex([article.pk for article in articles])
+        # bulk_create sends no signals: count the new articles' links here.
+        LinkTally.objects.sync([article.pk for article in articles])
 
     def write(self, rng: random.Random, countries, areas, tags) -> Article:
         """An article's title, standfirst and Markdown body about these countries and areas."""
