@@ -296,7 +296,7 @@ def test_empty_search_shows_help_not_an_error(client):
     [
         "<script>alert(1)</script>",
         '"><img src=x onerror=alert(1)>',
-        "\x00\x01 uranium",
+        "\x01\x02 uranium",
         '"',
         "title:x OR NEAR(a b) * ^ {}",
         "' OR 1=1 --",

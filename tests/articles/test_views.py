@@ -61,11 +61,18 @@ def test_list_is_paginated(client, settings, newsroom):
     assert 'rel="next"' in first.content.decode()
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "abc", "99", "1.5", "9" * 40, "%00"])
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "99", "1.5", "9" * 40])
 def test_malformed_or_out_of_range_page_is_a_404(client, newsroom, page):
     response = client.get(reverse("articles:list") + f"?page={page}")
     assert response.status_code == 404
     assert b"Page not found" in response.content
+
+
+@pytest.mark.parametrize("query", ["?page=%00", "?tag=%00", "?country=energy%00"])
+def test_a_nul_in_a_list_parameter_is_a_bad_request(client, newsroom, query):
+    response = client.get(reverse("articles:list") + query)
+    assert response.status_code == 400
+    assert b"Bad request" in response.content
 
 
 def test_filter_by_tag_country_and_area_combine(client, newsroom):
@@ -106,7 +113,6 @@ def test_facet_counts_cover_only_the_current_result_and_published_articles(clien
         {"area": "space-race"},
         {"tag": "<script>alert(1)</script>"},
         {"country": "x" * 5000},
-        {"tag": "\x00"},
         {"area": "energy' OR 1=1 --"},
     ],
 )
