@@ -61,6 +61,11 @@ ADMIN_ONLY: dict[str, str] = {
         "Derived from the article by articles.search on every save; nobody edits it by hand.",
     ),
     **dict.fromkeys(
+        _on("articles", "linktally") | _on("articles", "articletally"),
+        "Counts moved by every change to an article's status or links (articles.models); "
+        "nobody edits them by hand, and rebuild_counts recounts them.",
+    ),
+    **dict.fromkeys(
         _on("taggit", "tag") | _on("taggit", "taggeditem"),
         "taggit's default tables stay empty: Summit's tags are articles.Tag, which editors "
         "manage; the admin unregisters taggit's Tag.",

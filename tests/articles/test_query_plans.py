@@ -26,6 +26,7 @@ from articles.models import (
     Article,
     ArticleArea,
     ArticleCountry,
+    LinkTally,
     Tag,
     TaggedArticle,
 )
@@ -72,6 +73,7 @@ def build_newsroom() -> dict[str, str]:
         TaggedArticle(content_object=a, tag=t) for a in articles for t in rng.sample(tags, 3)
     )
     search.reindex_all()
+    LinkTally.objects.rebuild()  # bulk_create sends no signals
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     middle = articles[ARTICLES // 2 + 1]  # published: drafts are every 20th

@@ -16,7 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.models import Article, ArticleArea, ArticleCountry, Tag, TaggedArticle
+from articles.models import Article, ArticleArea, ArticleCountry, LinkTally, Tag, TaggedArticle
 from countries.models import CooperationArea, Country
 from summit.cache import bump_content_generation
 from tests.factories import make_area, make_country
@@ -86,6 +86,8 @@ def add_articles(vocabulary: dict[str, list], count: int, start: int) -> None:
             links[TaggedArticle].append(TaggedArticle(content_object=article, tag=tag))
     for model, rows in links.items():
         model.objects.bulk_create(rows)
+    # bulk_create sends no signals: count the new articles as generate_content does.
+    LinkTally.objects.sync([article.pk for article in articles])
     bump_content_generation()
 
 
