@@ -1142,6 +1142,34 @@ class LinkTallyManager(models.Manager):
             self._move(delta)
             counted.delete()
 
+    def _scheduled_counts(self, kinds: Iterable[str]) -> list[tuple[TallyKey, int]]:
+        """The keys of scheduled articles (published, not yet live), counted by the database:
+        the JSON key lists are unpacked and grouped there, not decoded row by row here."""
+        connection = connections[self.db]
+        scheduled, params = (
+            Article.objects.scheduled()
+            .order_by()
+            .values("pk")
+            .query.get_compiler(connection=connection)
+            .as_sql()
+        )
+        table = connection.ops.quote_name(ArticleTally._meta.db_table)
+        if connection.vendor == "postgresql":
+            elements = f"{table} CROSS JOIN LATERAL jsonb_array_elements({table}.keys) AS key"
+            kind, first, second = "key->>0", "(key->>1)::bigint", "(key->>2)::bigint"
+        else:
+            elements = f"{table}, json_each({table}.keys) AS key"
+            kind, first, second = (f"json_extract(key.value, '$[{index}]')" for index in range(3))
+        kinds = list(kinds)
+        sql = (
+            f"SELECT {kind}, {first}, {second}, COUNT(*) FROM {elements} "
+            f"WHERE {table}.article_id IN ({scheduled}) "
+            f"AND {kind} IN ({', '.join(['%s'] * len(kinds))}) GROUP BY 1, 2, 3"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, *kinds])
+            return [((k, int(a), int(b)), n) for k, a, b, n in cursor.fetchall()]
+
     def _one_writer_at_a_time(self) -> None:
         # A save moves the counts several times (the article, then each kind of link), each
         # locking rows that other saves share (a country's count): taken in different orders
@@ -1220,14 +1248,9 @@ class LinkTallyManager(models.Manager):
                 kind__in=list(kinds), count__gt=0
             ).values_list("kind", "first", "second", "count")
         }
-        scheduled = ArticleTally.objects.filter(
-            article__in=Article.objects.scheduled()
-        ).values_list("keys", flat=True)
-        for keys in scheduled:
-            for key in keys:
-                key = tuple(key)
-                if key in totals:
-                    totals[key] -= 1
+        for key, scheduled in self._scheduled_counts(kinds):
+            if key in totals:
+                totals[key] -= scheduled
         counts: dict[str, dict] = defaultdict(dict)
         for (kind, first, second), count in totals.items():
             if count > 0:
