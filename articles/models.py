@@ -1083,10 +1083,12 @@ class LinkTallyManager(models.Manager):
     def sync(self, article_ids: Iterable[int]) -> None:
         """Bring the counts in step with these articles as the database holds them now.
 
-        Each article's counted keys are kept (`ArticleTally`); the counts move by the
-        difference between what it adds now and what it added when last counted, so the work
-        grows with these articles' links, never with the collection. Runs inside the writer's
-        transaction, like the search index: the counts never disagree with committed rows.
+        Each published article's keys are kept (`ArticleTally`), with whether they are in the
+        counts: a live article's are, a scheduled one's wait until its time (`count_due()`).
+        The counts move by the difference between what an article adds now and what it added
+        when last counted, so the work grows with these articles' links, never with the
+        collection. Runs inside the writer's transaction, like the search index: the counts
+        never disagree with committed rows.
         """
         ids = sorted({pk for pk in article_ids if pk is not None})
         if not ids:
@@ -1095,40 +1097,47 @@ class LinkTallyManager(models.Manager):
             self._one_writer_at_a_time()
             articles = Article.objects.filter(pk__in=ids)
             # Two writers of one article count it one after the other.
-            published = {
-                pk: status == Article.Status.PUBLISHED
-                for pk, status in articles.select_for_update()
-                .order_by("pk")
-                .values_list("pk", "status")
-            }
+            list(articles.select_for_update().order_by("pk").values_list("pk", flat=True))
+            live = set(articles.published().values_list("pk", flat=True))
+            waiting = set(articles.scheduled().values_list("pk", flat=True))
             counted = {
                 tally.article_id: tally
                 for tally in ArticleTally.objects.select_for_update().filter(article_id__in=ids)
             }
-            live = [pk for pk, is_published in published.items() if is_published]
-            links = _links_of(live)
+            links = _links_of(sorted(live | waiting))
             delta: dict[TallyKey, int] = defaultdict(int)
             replaced, created, retired = [], [], []
             for pk in ids:
-                now = tally_keys(*links[pk]) if published.get(pk) else []
-                before = [tuple(key) for key in counted[pk].keys] if pk in counted else []
-                if sorted(now) == sorted(before):
-                    continue
-                for key in before:
-                    delta[key] -= 1
-                for key in now:
+                keys = tally_keys(*links[pk]) if pk in live or pk in waiting else []
+                before = counted.get(pk)
+                for key in before.keys if before and before.live else []:
+                    delta[tuple(key)] -= 1
+                for key in keys if pk in live else []:
                     delta[key] += 1
-                if pk not in published or not now:
-                    retired.append(pk)
-                elif pk in counted:
-                    counted[pk].keys = now
-                    replaced.append(counted[pk])
-                else:
-                    created.append(ArticleTally(article_id=pk, keys=now))
+                if not keys:
+                    if before:
+                        retired.append(pk)
+                elif before is None:
+                    created.append(ArticleTally(article_id=pk, keys=keys, live=pk in live))
+                elif before.live != (pk in live) or sorted(map(tuple, before.keys)) != sorted(keys):
+                    before.keys, before.live = keys, pk in live
+                    replaced.append(before)
             self._move(delta)
             ArticleTally.objects.filter(article_id__in=retired).delete()
-            ArticleTally.objects.bulk_update(replaced, ["keys"])
+            ArticleTally.objects.bulk_update(replaced, ["keys", "live"])
             ArticleTally.objects.bulk_create(created)
+
+    def count_due(self) -> None:
+        """Count the scheduled articles whose time has come (nothing is saved when it does).
+
+        Runs before the counts are read, which happens once per content generation, and the
+        generation turns over at each scheduled time (`summit.cache`): one indexed lookup of
+        the few waiting articles.
+        """
+        due = ArticleTally.objects.filter(
+            live=False, article__in=Article.objects.published()
+        ).values_list("article_id", flat=True)
+        self.sync(list(due))
 
     def forget(self, article_ids: Iterable[int]) -> None:
         """Take these articles out of the counts (they are about to be deleted)."""
@@ -1136,39 +1145,11 @@ class LinkTallyManager(models.Manager):
             self._one_writer_at_a_time()
             counted = ArticleTally.objects.select_for_update().filter(article_id__in=article_ids)
             delta: dict[TallyKey, int] = defaultdict(int)
-            for keys in counted.values_list("keys", flat=True):
+            for keys in counted.filter(live=True).values_list("keys", flat=True):
                 for key in keys:
                     delta[tuple(key)] -= 1
             self._move(delta)
             counted.delete()
-
-    def _scheduled_counts(self, kinds: Iterable[str]) -> list[tuple[TallyKey, int]]:
-        """The keys of scheduled articles (published, not yet live), counted by the database:
-        the JSON key lists are unpacked and grouped there, not decoded row by row here."""
-        connection = connections[self.db]
-        scheduled, params = (
-            Article.objects.scheduled()
-            .order_by()
-            .values("pk")
-            .query.get_compiler(connection=connection)
-            .as_sql()
-        )
-        table = connection.ops.quote_name(ArticleTally._meta.db_table)
-        if connection.vendor == "postgresql":
-            elements = f"{table} CROSS JOIN LATERAL jsonb_array_elements({table}.keys) AS key"
-            kind, first, second = "key->>0", "(key->>1)::bigint", "(key->>2)::bigint"
-        else:
-            elements = f"{table}, json_each({table}.keys) AS key"
-            kind, first, second = (f"json_extract(key.value, '$[{index}]')" for index in range(3))
-        kinds = list(kinds)
-        sql = (
-            f"SELECT {kind}, {first}, {second}, COUNT(*) FROM {elements} "
-            f"WHERE {table}.article_id IN ({scheduled}) "
-            f"AND {kind} IN ({', '.join(['%s'] * len(kinds))}) GROUP BY 1, 2, 3"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *kinds])
-            return [((k, int(a), int(b)), n) for k, a, b, n in cursor.fetchall()]
 
     def _one_writer_at_a_time(self) -> None:
         # A save moves the counts several times (the article, then each kind of link), each
@@ -1205,28 +1186,27 @@ class LinkTallyManager(models.Manager):
 
     def rebuild(self) -> int:
         """Count everything again from the link tables (a migration, bulk loads, repairs);
-        returns how many articles are counted."""
+        returns how many live articles are counted."""
         with transaction.atomic(using=self.db):
             self._one_writer_at_a_time()
             ArticleTally.objects.all().delete()
             self.all().delete()
-            live = list(
-                Article.objects.filter(status=Article.Status.PUBLISHED)
-                .order_by("pk")
-                .values_list("pk", flat=True)
-            )
+            live = set(Article.objects.published().values_list("pk", flat=True))
+            waiting = set(Article.objects.scheduled().values_list("pk", flat=True))
             totals: dict[TallyKey, int] = defaultdict(int)
+            ordered = sorted(live | waiting)
             batch = 5000
-            for start in range(0, len(live), batch):
-                chunk = live[start : start + batch]
+            for start in range(0, len(ordered), batch):
+                chunk = ordered[start : start + batch]
                 links = _links_of(chunk)
                 counted = []
                 for pk in chunk:
                     keys = tally_keys(*links[pk])
-                    for key in keys:
-                        totals[key] += 1
+                    if pk in live:
+                        for key in keys:
+                            totals[key] += 1
                     if keys:
-                        counted.append(ArticleTally(article_id=pk, keys=keys))
+                        counted.append(ArticleTally(article_id=pk, keys=keys, live=pk in live))
                 ArticleTally.objects.bulk_create(counted, batch_size=1000)
             self.bulk_create(
                 [LinkTally(kind=k, first=a, second=b, count=n) for (k, a, b), n in totals.items()],
@@ -1236,25 +1216,14 @@ class LinkTallyManager(models.Manager):
 
     def counts(self, kinds: Iterable[str]) -> dict[str, dict]:
         """Published articles per key of these kinds: {"country": {id: n},
-        "country-area": {(c, a): n}, …}.
-
-        The maintained counts hold articles whose status is published, scheduled ones
-        included; those not yet live (a handful, by an index on the publish time) are taken
-        off here, so the result is exactly `Article.objects.published()`'s.
-        """
-        totals: dict[TallyKey, int] = {
-            (kind, first, second): count
-            for kind, first, second, count in self.filter(
-                kind__in=list(kinds), count__gt=0
-            ).values_list("kind", "first", "second", "count")
-        }
-        for key, scheduled in self._scheduled_counts(kinds):
-            if key in totals:
-                totals[key] -= scheduled
+        "country-area": {(c, a): n}, …}, exactly what `Article.objects.published()` holds."""
+        self.count_due()
         counts: dict[str, dict] = defaultdict(dict)
-        for (kind, first, second), count in totals.items():
-            if count > 0:
-                counts[kind][(first, second) if "-" in kind else first] = count
+        rows = self.filter(kind__in=list(kinds), count__gt=0).values_list(
+            "kind", "first", "second", "count"
+        )
+        for kind, first, second, count in rows:
+            counts[kind][(first, second) if "-" in kind else first] = count
         return counts
 
 
@@ -1303,12 +1272,20 @@ class LinkTally(models.Model):
 
 
 class ArticleTally(models.Model):
-    """The keys an article was last counted under in `LinkTally` (while it is published)."""
+    """The keys a published article counts under in `LinkTally`, and whether they are in the
+    counts yet (a scheduled article's wait for its time)."""
 
     article = models.OneToOneField(
         Article, on_delete=models.CASCADE, primary_key=True, related_name="tally"
     )
     keys = models.JSONField(default=list)
+    live = models.BooleanField(default=True)
+
+    class Meta:
+        indexes = [
+            # The few scheduled articles waiting to be counted (`LinkTally.objects.count_due`).
+            models.Index(fields=["live"], condition=Q(live=False), name="article_tally_waiting")
+        ]
 
     def __str__(self) -> str:
         return f"Counted keys of article {self.article_id}"

@@ -4,6 +4,7 @@ import io
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -97,14 +98,28 @@ def test_publishing_unpublishing_and_bulk_status_changes_move_the_counts(desk):
     assert link_counts()["country"] == {desk["kz"].pk: 1}
 
 
-def test_a_scheduled_article_counts_only_from_its_time(desk):
-    scheduled = make_scheduled("Later", countries=[desk["jp"]], tags=["hydrogen"], days_ahead=1)
-    assert LinkTally.objects.counts(["country"])["country"][desk["jp"].pk] == 1
+def test_a_scheduled_article_counts_from_its_time_with_nothing_saved(desk):
+    make_scheduled("Later", countries=[desk["jp"]], tags=["hydrogen"], days_ahead=1)
+    assert link_counts()["country"][desk["jp"].pk] == 1
     assert "hydrogen" not in {t.name for t in Tag.objects.filter(pk__in=link_counts()["tag"])}
     assert_counts_match()
-    Article.objects.filter(pk=scheduled.pk).update(publish_at=timezone.now() - timedelta(1))
+    with time_machine.travel(timezone.now() + timedelta(days=1, minutes=1)):
+        # The generation turns over at the scheduled time, so the counts are read afresh.
+        assert link_counts()["country"][desk["jp"].pk] == 2
+        assert "hydrogen" in {t.name for t in Tag.objects.filter(pk__in=link_counts()["tag"])}
+        assert_counts_match()
+        assert not ArticleTally.objects.filter(live=False).exists()
+
+
+def test_rescheduling_a_live_article_takes_it_out_until_its_new_time(desk):
+    uranium = desk["articles"][0]
+    uranium.publish_at = timezone.now() + timedelta(hours=2)
+    uranium.save()
     assert_counts_match()
-    assert LinkTally.objects.counts(["country"])["country"][desk["jp"].pk] == 2
+    assert desk["jp"].pk not in link_counts()["country"]
+    with time_machine.travel(timezone.now() + timedelta(hours=3)):
+        assert link_counts()["country"][desk["jp"].pk] == 1
+        assert_counts_match()
 
 
 def test_deleting_merging_and_deleting_tags_move_the_counts(desk):
