@@ -145,6 +145,18 @@ def _maintained_tag_counts_by_place() -> dict[str, dict[int, Counts]]:
     return {kind: dict(by_place) for kind, by_place in counts.items()}
 
 
+def tags_with_tag() -> dict[int, Counts]:
+    """Published articles per tag among each tag's articles: {tag: {other tag: n}}."""
+    return cached_for_content("counts:tag-tag", _maintained_tags_with_tag)
+
+
+def _maintained_tags_with_tag() -> dict[int, Counts]:
+    counts: dict[int, Counts] = defaultdict(dict)
+    for (tag, other), count in _maintained().get("tag-tag", {}).items():
+        counts[tag][other] = count
+    return dict(counts)
+
+
 def tag_counts_by_place() -> dict[str, dict[int, Counts]]:
     """Published articles per tag within each country and area: {"country": {id: {tag: n}}}."""
     return cached_for_content("counts:place-tag", _maintained_tag_counts_by_place)

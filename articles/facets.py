@@ -21,6 +21,7 @@ from articles.counts import (
     country_area_counts,
     link_counts,
     tag_counts_by_place,
+    tags_with_tag,
     top_tags,
     with_counts,
 )
@@ -157,10 +158,10 @@ def facets_for(selection: Selection, articles: QuerySet[Article]) -> Facets:
 def selection_facets(selection: Selection) -> Facets:
     """Facets of the published articles in `selection`, from cached counts.
 
-    No selection reads the site-wide counts; a single country or area reads the cached
-    country-by-area and tag-by-place aggregates; a single tag reads the latter for countries
-    and areas and counts its own articles' other tags; anything narrower counts its own
-    matches. Each is shared between requests until the content changes.
+    No selection reads the site-wide counts; a single country or area reads the maintained
+    country-by-area and tag-by-place counts; a single tag reads the latter for countries and
+    areas and the tag-by-tag counts for the tags that go with it; anything narrower counts its
+    own matches. Each is shared between requests until the content changes.
     """
     if selection.is_empty:
         return _options(selection, link_counts())
@@ -186,8 +187,11 @@ def selection_facets(selection: Selection) -> Facets:
                 kind: {place: tags[tag] for place, tags in places.items() if tag in tags}
                 for kind, places in by_place.items()
             }
-            # Tags that go with this one: counted over its own articles, not a tag-by-tag table.
-            counts["tag"] = _selection_counts(selection, kinds=("tag",))["tag"]
+            # Tags that go with this one, and the tag itself (its own articles).
+            counts["tag"] = {
+                **tags_with_tag().get(tag, {}),
+                tag: link_counts()["tag"].get(tag, 0),
+            }
         return _options(selection, counts)
     return _options(selection, _selection_counts(selection, kinds=_open_kinds(selection)))
 

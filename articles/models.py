@@ -1060,11 +1060,11 @@ class SearchDocument(models.Model):
         return f"Search document of article {self.article_id}"
 
 
-# What an article adds to the maintained counts while its status is "published": one per
-# country, area and tag it links to, and one per (country, area), (country, tag) and
-# (area, tag) pair, which the coverage matrix and the facets of a place read.
+# What a live article adds to the maintained counts: one per country, area and tag it links
+# to, and one per (country, area), (country, tag), (area, tag) and (tag, other tag) pair,
+# which the coverage matrix and the facets of a place or a tag read.
 TallyKey = tuple[str, int, int]
-TALLY_KINDS = ("country", "area", "tag", "country-area", "country-tag", "area-tag")
+TALLY_KINDS = ("country", "area", "tag", "country-area", "country-tag", "area-tag", "tag-tag")
 # The PostgreSQL advisory lock that queues writers of the counts (any number unique to them).
 TALLY_LOCK_KEY = 0x5A11_7A11
 
@@ -1076,6 +1076,8 @@ def tally_keys(countries: list[int], areas: list[int], tags: list[int]) -> list[
     keys += [("country-area", c, a) for c in countries for a in areas]
     keys += [("country-tag", c, t) for c in countries for t in tags]
     keys += [("area-tag", a, t) for a in areas for t in tags]
+    # Tags that go together, both ways round, for the facets of a tag's page.
+    keys += [("tag-tag", t, other) for t in tags for other in tags if other != t]
     return keys
 
 

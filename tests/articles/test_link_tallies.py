@@ -38,6 +38,14 @@ def counted_from_links() -> dict[str, dict]:
         "country-area": pairs,
         "country-tag": pairs_of(by_place["country"]),
         "area-tag": pairs_of(by_place["area"]),
+        "tag-tag": {
+            (tag, other): n
+            for tag in links["tag"]
+            for other, n in count_links(
+                Article.objects.published().filter(tags__pk=tag), kinds=("tag",)
+            )["tag"].items()
+            if other != tag
+        },
     }
 
 
