@@ -81,9 +81,12 @@ def link_counts() -> dict[str, Counts]:
     return cached_for_content("counts:links", _maintained_link_counts)
 
 
+# Read together and shared by the three views of them below; tag pairs are read per tag.
+SHARED_KINDS = tuple(kind for kind in TALLY_KINDS if kind != "tag-tag")
+
+
 def _maintained() -> dict[str, dict]:
-    # Every kind in one read (two queries), shared by the three views of it below.
-    return cached_for_content("counts:maintained", lambda: LinkTally.objects.counts(TALLY_KINDS))
+    return cached_for_content("counts:maintained", lambda: LinkTally.objects.counts(SHARED_KINDS))
 
 
 def _maintained_link_counts() -> dict[str, Counts]:
@@ -145,16 +148,14 @@ def _maintained_tag_counts_by_place() -> dict[str, dict[int, Counts]]:
     return {kind: dict(by_place) for kind, by_place in counts.items()}
 
 
-def tags_with_tag() -> dict[int, Counts]:
-    """Published articles per tag among each tag's articles: {tag: {other tag: n}}."""
-    return cached_for_content("counts:tag-tag", _maintained_tags_with_tag)
+def tags_with_tag(tag: int) -> Counts:
+    """Published articles per other tag among `tag`'s articles: {other tag: n}."""
 
+    def read() -> Counts:
+        pairs = LinkTally.objects.counts(["tag-tag"], first=tag).get("tag-tag", {})
+        return {other: count for (_, other), count in pairs.items()}
 
-def _maintained_tags_with_tag() -> dict[int, Counts]:
-    counts: dict[int, Counts] = defaultdict(dict)
-    for (tag, other), count in _maintained().get("tag-tag", {}).items():
-        counts[tag][other] = count
-    return dict(counts)
+    return cached_for_content(f"counts:tag-tag:{tag}", read)
 
 
 def tag_counts_by_place() -> dict[str, dict[int, Counts]]:

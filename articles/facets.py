@@ -189,7 +189,7 @@ def selection_facets(selection: Selection) -> Facets:
             }
             # Tags that go with this one, and the tag itself (its own articles).
             counts["tag"] = {
-                **tags_with_tag().get(tag, {}),
+                **tags_with_tag(tag),
                 tag: link_counts()["tag"].get(tag, 0),
             }
         return _options(selection, counts)

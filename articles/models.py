@@ -1101,12 +1101,12 @@ class LinkTallyManager(models.Manager):
             # Two writers of one article count it one after the other.
             list(articles.select_for_update().order_by("pk").values_list("pk", flat=True))
             live = set(articles.published().values_list("pk", flat=True))
-            waiting = set(articles.scheduled().values_list("pk", flat=True))
+            waiting = dict(articles.scheduled().values_list("pk", "publish_at"))
             counted = {
                 tally.article_id: tally
                 for tally in ArticleTally.objects.select_for_update().filter(article_id__in=ids)
             }
-            links = _links_of(sorted(live | waiting))
+            links = _links_of(sorted(live | set(waiting)))
             delta: dict[TallyKey, int] = defaultdict(int)
             replaced, created, retired = [], [], []
             for pk in ids:
@@ -1120,13 +1120,25 @@ class LinkTallyManager(models.Manager):
                     if before:
                         retired.append(pk)
                 elif before is None:
-                    created.append(ArticleTally(article_id=pk, keys=keys, live=pk in live))
-                elif before.live != (pk in live) or sorted(map(tuple, before.keys)) != sorted(keys):
+                    created.append(
+                        ArticleTally(
+                            article_id=pk,
+                            keys=keys,
+                            live=pk in live,
+                            counts_from=waiting.get(pk),
+                        )
+                    )
+                elif (
+                    before.live != (pk in live)
+                    or before.counts_from != waiting.get(pk)
+                    or sorted(map(tuple, before.keys)) != sorted(keys)
+                ):
                     before.keys, before.live = keys, pk in live
+                    before.counts_from = waiting.get(pk)
                     replaced.append(before)
             self._move(delta)
             ArticleTally.objects.filter(article_id__in=retired).delete()
-            ArticleTally.objects.bulk_update(replaced, ["keys", "live"])
+            ArticleTally.objects.bulk_update(replaced, ["keys", "live", "counts_from"])
             ArticleTally.objects.bulk_create(created)
 
     def count_due(self) -> None:
@@ -1136,10 +1148,8 @@ class LinkTallyManager(models.Manager):
         generation turns over at each scheduled time (`summit.cache`): one indexed lookup of
         the few waiting articles.
         """
-        due = ArticleTally.objects.filter(
-            live=False, article__in=Article.objects.published()
-        ).values_list("article_id", flat=True)
-        self.sync(list(due))
+        due = ArticleTally.objects.filter(live=False, counts_from__lte=timezone.now())
+        self.sync(list(due.values_list("article_id", flat=True)))
 
     def forget(self, article_ids: Iterable[int]) -> None:
         """Take these articles out of the counts (they are about to be deleted)."""
@@ -1194,9 +1204,9 @@ class LinkTallyManager(models.Manager):
             ArticleTally.objects.all().delete()
             self.all().delete()
             live = set(Article.objects.published().values_list("pk", flat=True))
-            waiting = set(Article.objects.scheduled().values_list("pk", flat=True))
+            waiting = dict(Article.objects.scheduled().values_list("pk", "publish_at"))
             totals: dict[TallyKey, int] = defaultdict(int)
-            ordered = sorted(live | waiting)
+            ordered = sorted(live | set(waiting))
             batch = 5000
             for start in range(0, len(ordered), batch):
                 chunk = ordered[start : start + batch]
@@ -1208,7 +1218,14 @@ class LinkTallyManager(models.Manager):
                         for key in keys:
                             totals[key] += 1
                     if keys:
-                        counted.append(ArticleTally(article_id=pk, keys=keys, live=pk in live))
+                        counted.append(
+                            ArticleTally(
+                                article_id=pk,
+                                keys=keys,
+                                live=pk in live,
+                                counts_from=waiting.get(pk),
+                            )
+                        )
                 ArticleTally.objects.bulk_create(counted, batch_size=1000)
             self.bulk_create(
                 [LinkTally(kind=k, first=a, second=b, count=n) for (k, a, b), n in totals.items()],
@@ -1216,14 +1233,16 @@ class LinkTallyManager(models.Manager):
             )
         return len(live)
 
-    def counts(self, kinds: Iterable[str]) -> dict[str, dict]:
-        """Published articles per key of these kinds: {"country": {id: n},
-        "country-area": {(c, a): n}, …}, exactly what `Article.objects.published()` holds."""
+    def counts(self, kinds: Iterable[str], first: int | None = None) -> dict[str, dict]:
+        """Published articles per key of these kinds (and this first id, if given):
+        {"country": {id: n}, "country-area": {(c, a): n}, …}, exactly what
+        `Article.objects.published()` holds."""
         self.count_due()
         counts: dict[str, dict] = defaultdict(dict)
-        rows = self.filter(kind__in=list(kinds), count__gt=0).values_list(
-            "kind", "first", "second", "count"
-        )
+        rows = self.filter(kind__in=list(kinds), count__gt=0)
+        if first is not None:
+            rows = rows.filter(first=first)
+        rows = rows.values_list("kind", "first", "second", "count")
         for kind, first, second, count in rows:
             counts[kind][(first, second) if "-" in kind else first] = count
         return counts
@@ -1282,11 +1301,15 @@ class ArticleTally(models.Model):
     )
     keys = models.JSONField(default=list)
     live = models.BooleanField(default=True)
+    # A waiting article's publish time: when `count_due()` adds its keys.
+    counts_from = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
-            # The few scheduled articles waiting to be counted (`LinkTally.objects.count_due`).
-            models.Index(fields=["live"], condition=Q(live=False), name="article_tally_waiting")
+            # The few scheduled articles waiting to be counted, by when they are due.
+            models.Index(
+                fields=["counts_from"], condition=Q(live=False), name="article_tally_waiting"
+            )
         ]
 
     def __str__(self) -> str:

@@ -125,7 +125,13 @@ def test_rescheduling_a_live_article_takes_it_out_until_its_new_time(desk):
     uranium.save()
     assert_counts_match()
     assert desk["jp"].pk not in link_counts()["country"]
+    # Put off again before its time: it waits for the new time, not the old one.
+    uranium.publish_at = timezone.now() + timedelta(hours=5)
+    uranium.save()
     with time_machine.travel(timezone.now() + timedelta(hours=3)):
+        assert desk["jp"].pk not in link_counts()["country"]
+        assert_counts_match()
+    with time_machine.travel(timezone.now() + timedelta(hours=6)):
         assert link_counts()["country"][desk["jp"].pk] == 1
         assert_counts_match()
 
