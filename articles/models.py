@@ -1177,24 +1177,25 @@ class LinkTallyManager(models.Manager):
         delta = {key: change for key, change in delta.items() if change}
         if not delta:
             return
-        self.bulk_create(
-            [LinkTally(kind=k, first=a, second=b, count=0) for k, a, b in delta],
-            ignore_conflicts=True,
-        )
-        # Read, add and write back under a row lock: three statements however many keys a
-        # batch moves (a superset is read, narrowed here, rather than one OR per key).
-        rows = self.select_for_update().filter(
-            kind__in={kind for kind, _, _ in delta},
-            first__in={first for _, first, _ in delta},
-            second__in={second for _, _, second in delta},
-        )
-        moved = []
-        for tally in rows:
-            change = delta.get((tally.kind, tally.first, tally.second))
-            if change:
-                tally.count += change
-                moved.append(tally)
-        self.bulk_update(moved, ["count"], batch_size=500)
+        # One additive upsert per chunk (PostgreSQL and SQLite share the syntax): a key seen
+        # for the first time starts at its change, a known one moves by it.
+        connection = connections[self.db]
+        qn = connection.ops.quote_name
+        table = qn(self.model._meta.db_table)
+        columns = ", ".join(qn(name) for name in ("kind", "first", "second", "count"))
+        rows = [(kind, first, second, change) for (kind, first, second), change in delta.items()]
+        limit = connection.features.max_query_params
+        per_statement = limit // 4 if limit else 1000
+        with connection.cursor() as cursor:
+            for start in range(0, len(rows), per_statement):
+                chunk = rows[start : start + per_statement]
+                cursor.execute(
+                    f"INSERT INTO {table} ({columns}) "
+                    f"VALUES {', '.join(['(%s, %s, %s, %s)'] * len(chunk))} "
+                    f"ON CONFLICT ({qn('kind')}, {qn('first')}, {qn('second')}) "
+                    f"DO UPDATE SET {qn('count')} = {table}.{qn('count')} + EXCLUDED.{qn('count')}",
+                    [value for row in chunk for value in row],
+                )
 
     def rebuild(self) -> int:
         """Count everything again from the link tables (a migration, bulk loads, repairs);
