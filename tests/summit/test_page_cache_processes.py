@@ -50,8 +50,8 @@ def database_url() -> str:
     return f"postgres://{user}:{password}@{host}:{database['PORT'] or 5432}/{database['NAME']}"
 
 
-def peer(*args: str) -> str:
-    """Run PEER in a new Python process on the test database and this run's cache."""
+def peer_environment(**extra: str) -> dict[str, str]:
+    """The environment of another process on the test database and this run's cache."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "summit.settings",
@@ -60,16 +60,22 @@ def peer(*args: str) -> str:
         "DJANGO_DEBUG": "1",
         "DJANGO_ALLOWED_HOSTS": "testserver",
         "DATABASE_URL": database_url(),
+        **extra,
     }
     if settings.REDIS_URL:
         env["REDIS_URL"] = settings.REDIS_URL
     else:
         env.pop("REDIS_URL", None)
         env["DJANGO_CACHE_DIR"] = settings.CACHES["default"]["LOCATION"]
+    return env
+
+
+def peer(*args: str) -> str:
+    """Run PEER in a new Python process on the test database and this run's cache."""
     done = subprocess.run(
         [sys.executable, "-c", PEER, *args],
         cwd=settings.BASE_DIR,
-        env=env,
+        env=peer_environment(),
         capture_output=True,
         text=True,
         timeout=120,

@@ -6,7 +6,6 @@ start of a window: a minute turning over halfway through would restart the count
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -22,7 +21,7 @@ from django.urls import reverse
 from summit.page_cache import CACHE_STATUS_HEADER
 from summit.ratelimit import Rate, parse_rates, too_many_requests
 from tests.factories import make_country, make_editor, make_staff
-from tests.summit.test_page_cache_processes import database_url
+from tests.summit.test_page_cache_processes import peer_environment
 
 pytestmark = pytest.mark.django_db
 
@@ -309,22 +308,7 @@ def shared_cache(request):
 
 
 def search_in_another_process(address: str) -> str:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "summit.settings",
-        "DJANGO_ENV_FILE": "",
-        # Debug only so pages render without collectstatic's manifest; the cache is the same.
-        "DJANGO_DEBUG": "1",
-        "DJANGO_ALLOWED_HOSTS": "testserver",
-        "DATABASE_URL": database_url(),
-        "DJANGO_RATE_LIMITS": "1",
-        "DJANGO_RATE_LIMIT_SEARCH": SHARED_RATE,
-    }
-    if django_settings.REDIS_URL:
-        env["REDIS_URL"] = django_settings.REDIS_URL
-    else:
-        env.pop("REDIS_URL", None)
-        env["DJANGO_CACHE_DIR"] = django_settings.CACHES["default"]["LOCATION"]
+    env = peer_environment(DJANGO_RATE_LIMITS="1", DJANGO_RATE_LIMIT_SEARCH=SHARED_RATE)
     done = subprocess.run(
         [sys.executable, "-c", PEER, address],
         cwd=django_settings.BASE_DIR,
