@@ -23,7 +23,7 @@ from django.db import connections, models, router, transaction
 from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Greatest, Lower, TruncMonth
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
@@ -39,6 +39,14 @@ from summit.dates import format_local
 from summit.rendering import render_markdown
 
 WORDS_PER_MINUTE = 220
+
+
+def current_language() -> str:
+    """The language of the page being served: one of the article languages (en, ja, ru)."""
+    language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return language if language in {"en", "ja", "ru"} else settings.LANGUAGE_CODE
+
+
 # The credit of an article with neither a byline nor an author account.
 STAFF_BYLINE = "Summit staff"
 
@@ -309,6 +317,16 @@ class ArticleQuerySet(models.QuerySet):
     def scheduled(self) -> ArticleQuerySet:
         return self.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now())
 
+    def in_language(self, language: str | None = None) -> ArticleQuerySet:
+        """Articles written in `language`, by default the one the current page is in: every
+        public list, feed, sitemap and search shows its own language's articles only."""
+        return self.filter(language=language or current_language())
+
+    def in_story(self, article: Article) -> ArticleQuerySet:
+        """The article, its original and every translation of that original."""
+        story = article.story_id
+        return self.filter(Q(pk=story) | Q(translation_of_id=story))
+
     def for_cards(self) -> ArticleQuerySet:
         """What a list of article cards shows, fetched without a query per card."""
         return self.select_related(*CREDIT_RELATIONS, *KICKER_RELATIONS).prefetch_related(
@@ -552,7 +570,30 @@ class Article(models.Model):
         LEFT = "left", "Left"
         RIGHT = "right", "Right"
 
+    class Language(models.TextChoices):
+        # The codes of settings.LANGUAGES: an article's language is the one its page is in.
+        ENGLISH = "en", "English"
+        JAPANESE = "ja", "Japanese"
+        RUSSIAN = "ru", "Russian"
+
     title = models.CharField(max_length=200)
+    language = models.CharField(
+        max_length=2,
+        choices=Language.choices,
+        default=Language.ENGLISH,
+        help_text="The language the article is written in; its page and lists are in it too.",
+    )
+    # A story in several languages is an original and its translations, each a full article
+    # published on its own; countries and areas are the story's, tags each article's own.
+    translation_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="translations",
+        limit_choices_to={"translation_of__isnull": True},
+        help_text="The original article, when this one is its translation.",
+    )
     slug = models.SlugField(
         max_length=220,
         unique=True,
@@ -676,8 +717,9 @@ class Article(models.Model):
             models.Index(fields=["status", "publish_at"], name="article_visibility_idx"),
             # Lists read published articles newest first: walking this index, a page (even
             # the deepest, `articles.pagination.MAX_PAGES`) reads only the rows it skips and shows.
+            # Each language's list is a range of it, however few articles a language has.
             models.Index(
-                fields=["-publish_at", "-id"],
+                fields=["language", "-publish_at", "-id"],
                 condition=Q(status="published"),
                 name="article_published_newest_idx",
             ),
@@ -694,6 +736,13 @@ class Article(models.Model):
             models.CheckConstraint(
                 condition=Q(lead_image="") | ~Q(lead_image_alt=""),
                 name="article_lead_image_has_alt",
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=["en", "ja", "ru"]), name="article_language_valid"
+            ),
+            # One translation per language in a story.
+            models.UniqueConstraint(
+                fields=["translation_of", "language"], name="article_one_translation_per_language"
             ),
         ]
         permissions = [("publish_article", "Can publish and schedule articles")]
@@ -713,7 +762,14 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        # In the article's own language, whatever the page linking to it is in.
+        with translation.override(self.language):
+            return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def story_id(self) -> int | None:
+        """The original's id: the same for an article and all its translations."""
+        return self.translation_of_id or self.pk
 
     # The editorial write path (see "The editorial write path" above).
 
@@ -867,6 +923,37 @@ class Article(models.Model):
         if self.primary_country_id and self.primary_area_id:
             raise ValidationError(
                 {"primary_area": "Choose a primary country or a primary area, not both."}
+            )
+        self.check_translation()
+
+    def check_translation(self) -> None:
+        """A translation points at an original in another language, and is its only one in
+        its own language (the database refuses a second one; this says so in words)."""
+        original = self.translation_of
+        if original is None:
+            return
+        if self.pk and original.pk == self.pk:
+            raise ValidationError({"translation_of": "An article cannot translate itself."})
+        if original.translation_of_id is not None:
+            raise ValidationError(
+                {"translation_of": "Choose the original article, not another translation."}
+            )
+        if self.pk and self.translations.exists():
+            raise ValidationError(
+                {
+                    "translation_of": "This article has translations of its own, so it is an original."
+                }
+            )
+        if original.language == self.language:
+            raise ValidationError(
+                {"language": f"The original is already in {original.get_language_display()}."}
+            )
+        taken = Article.objects.filter(translation_of=original, language=self.language)
+        if taken.exclude(pk=self.pk).exists():
+            raise ValidationError(
+                {
+                    "language": f"“{original}” already has a {self.get_language_display()} translation."
+                }
             )
 
     @staticmethod

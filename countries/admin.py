@@ -3,13 +3,15 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
+from modeltranslation.admin import TranslationAdmin
 
 from countries.models import CooperationArea, Country
 from summit.admin import HistoryAdmin
 
 
-# HistoryAdmin records every change as a revision (who, when, what) and can restore it.
-class ArticleCountsAdmin(HistoryAdmin):
+# HistoryAdmin records every change as a revision (who, when, what) and can restore it;
+# TranslationAdmin puts the English, Japanese and Russian name, summary and body on one page.
+class ArticleCountsAdmin(TranslationAdmin, HistoryAdmin):
     """Adds total and published article counts to the list, computed in the list's one query.
 
     Articles link to countries and areas as `articles`. Which of them are public is the

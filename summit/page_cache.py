@@ -42,6 +42,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
 from django.utils import timezone
+from django.utils.translation import get_language_from_path
 from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
@@ -64,6 +65,10 @@ CACHE_STATUS_HEADER = "X-Page-Cache"
 
 
 def is_private_path(path: str) -> bool:
+    # Previews exist in every language: /ja/preview/… is as private as /preview/….
+    language = get_language_from_path(path)
+    if language:
+        path = path[len(language) + 1 :]
     return path.startswith(PRIVATE_PATH_PREFIXES)
 
 

@@ -51,6 +51,9 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Translated fields for countries and areas (name_ja, name_ru…); before the admin, whose
+    # forms it extends with a field per language.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -84,6 +87,10 @@ MIDDLEWARE = [
     # A NUL in the address is a 400 before anything looks it up (summit/request_checks.py).
     "summit.request_checks.RejectNullCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The page's language from its address (/ja/…, /ru/…, English unprefixed), and the site
+    # root sent to the reader's saved or preferred language; before the page cache, whose
+    # keys hold the address (summit/i18n.py).
+    "summit.i18n.LanguageMiddleware",
     # Anonymous readers' pages from the cache, before sessions and the rest (summit/page_cache.py).
     "summit.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -113,6 +120,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "summit.context_processors.site",
@@ -187,7 +195,19 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
 
-LANGUAGE_CODE = "en-gb"
+# English is the default and unprefixed; Japanese and Russian pages live under /ja/ and /ru/.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("ja", "日本語"), ("ru", "Русский")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# British English dates ("2 December 2026") for the English interface (summit/formats/en).
+FORMAT_MODULE_PATH = ["summit.formats"]
+# The reader's saved choice from the language switcher, read on the site root (summit/i18n.py).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Country and area names, summaries and bodies: an empty Japanese or Russian one shows the
+# English one instead of nothing.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

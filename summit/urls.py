@@ -2,6 +2,7 @@
 part of `summit` that may import the apps above it)."""
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -9,17 +10,24 @@ from django.urls import include, path
 from articles import views as article_views
 from articles.sitemaps import SITEMAPS
 from articles.urls import area_patterns, country_patterns, coverage_patterns
-from summit import views
+from summit import i18n, views
 
 admin.site.site_header = "Summit newsroom"
 admin.site.site_title = "Summit admin"
 admin.site.index_title = "Editorial desk"
 
+# Addresses in no language: the same for every reader.
 urlpatterns = [
-    path("", article_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("language/<str:language>/", i18n.choose_language, name="choose_language"),
+    path("admin/", admin.site.urls),
+]
+
+# Every public page in each language: English unprefixed, /ja/… and /ru/… (summit/i18n.py).
+urlpatterns += i18n_patterns(
+    path("", article_views.home, name="home"),
     path(
         "sitemap.xml",
         sitemap_views.index,
@@ -36,8 +44,8 @@ urlpatterns = [
     path("countries/", include(country_patterns)),
     path("areas/", include(area_patterns)),
     path("coverage/", include(coverage_patterns)),
-    path("admin/", admin.site.urls),
-]
+    prefix_default_language=False,
+)
 
 if settings.DEBUG:
     from django.conf.urls.static import static
