@@ -42,13 +42,13 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
 from django.utils import timezone
-from django.utils.translation import get_language_from_path
 from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
     patch_vary_headers,
 )
 from django.utils.http import http_date, parse_http_date_safe
+from django.utils.translation import get_language_from_path
 
 from summit.cache import SAFETY_TIMEOUT, ContentState, content_state
 
