@@ -940,9 +940,7 @@ class Article(models.Model):
             )
         if self.pk and self.translations.exists():
             raise ValidationError(
-                {
-                    "translation_of": "This article has translations of its own, so it is an original."
-                }
+                {"translation_of": "This article has translations, so it is an original."}
             )
         if original.language == self.language:
             raise ValidationError(
@@ -950,11 +948,8 @@ class Article(models.Model):
             )
         taken = Article.objects.filter(translation_of=original, language=self.language)
         if taken.exclude(pk=self.pk).exists():
-            raise ValidationError(
-                {
-                    "language": f"“{original}” already has a {self.get_language_display()} translation."
-                }
-            )
+            language = self.get_language_display()
+            raise ValidationError({"language": f"“{original}” already has a {language} version."})
 
     @staticmethod
     def check_kicker_choice(
