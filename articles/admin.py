@@ -71,6 +71,7 @@ def _contributor_view(field: str | tuple[str, ...]) -> str | tuple[str, ...]:
 # exist only to PROTECT countries and areas), and `formfield_for_manytomany` builds their field.
 ARTICLE_FIELDSETS = (
     (None, {"fields": ("title", "slug", "dek", "body", "loaded_version")}),
+    ("Language", {"fields": (("language", "translation_of"),)}),
     ("Publication", {"fields": ("status", "publish_at", "featured", "byline", "author")}),
     (
         "Taxonomy",
@@ -123,21 +124,103 @@ class ArticleAdmin(AssistantAdminMixin, ReadableDiffMixin, HistoryAdmin):
         "country_mentions",
         "share_link_generation",
     )
-    list_display = ("title", "visibility", "publish_at", "author", "country_names", "featured")
+    list_display = (
+        "title",
+        "visibility",
+        "language",
+        "translation_languages",
+        "publish_at",
+        "author",
+        "country_names",
+        "featured",
+    )
     list_display_links = ("title",)
-    list_filter = ("status", "featured", "countries", "cooperation_areas", "tags", "publish_at")
+    list_filter = (
+        "status",
+        "language",
+        "featured",
+        "countries",
+        "cooperation_areas",
+        "tags",
+        "publish_at",
+    )
     list_select_related = ("author",)
     search_fields = ("title", "dek", "body")
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ("countries", "cooperation_areas")
+    autocomplete_fields = ("countries", "cooperation_areas", "translation_of")
     readonly_fields = ("author", "created_at", "updated_at")
     actions = ("publish_now", "unpublish")
     list_per_page = 50
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
-        # One extra query per page of the list, not one per row.
-        return super().get_queryset(request).prefetch_related("countries")
+        # One extra query per page of the list for each, not one per row.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("translation_of")
+            .prefetch_related("countries", "translations")
+        )
+
+    # Translations: which exist, and "Add translation" prefilling a draft from the original.
+
+    @admin.display(description="Translations")
+    def translation_languages(self, obj: Article) -> str:
+        """The story's other languages: an original lists its translations, a translation
+        names its original's language."""
+        if obj.translation_of_id:
+            return f"of {obj.translation_of.get_language_display()}"
+        return ", ".join(version.get_language_display() for version in obj.translations.all())
+
+    def story_versions(self, article: Article) -> list[dict]:
+        """Each language of `article`'s story: its version (to open) or the link adding one."""
+        story = {version.language: version for version in Article.objects.in_story(article)}
+        original = story.get(article.language) if article.translation_of_id is None else None
+        original = original or article.translation_of
+        versions = []
+        for code, name in Article.Language.choices:
+            version = story.get(code)
+            entry = {"code": code, "name": name, "article": version}
+            if version is not None:
+                entry["url"] = reverse("admin:articles_article_change", args=[version.pk])
+            else:
+                query = f"?translation_of={original.pk}&language={code}"
+                entry["add_url"] = reverse("admin:articles_article_add") + query
+            versions.append(entry)
+        return versions
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        """ "Add translation": the new draft starts as a copy of the original in the chosen
+        language, with the story's countries and areas, for the translator to rewrite."""
+        initial = super().get_changeform_initial_data(request)
+        original_id = request.GET.get("translation_of", "")
+        if not original_id.isdigit():
+            return initial
+        original = (
+            Article.objects.filter(pk=original_id, translation_of__isnull=True)
+            .prefetch_related("countries", "cooperation_areas")
+            .first()
+        )
+        if original is None:
+            return initial
+        language = request.GET.get("language", "")
+        if language not in Article.Language.values or language == original.language:
+            language = next(code for code in Article.Language.values if code != original.language)
+        initial.update(
+            {
+                "translation_of": original.pk,
+                "language": language,
+                "title": original.title,
+                "dek": original.dek,
+                "body": original.body,
+                "byline": original.byline,
+                "countries": [country.pk for country in original.countries.all()],
+                "cooperation_areas": [area.pk for area in original.cooperation_areas.all()],
+                "primary_country": original.primary_country_id,
+                "primary_area": original.primary_area_id,
+            }
+        )
+        return initial
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "tags":
@@ -258,6 +341,9 @@ class ArticleAdmin(AssistantAdminMixin, ReadableDiffMixin, HistoryAdmin):
         context = {}
         if object_id.isascii() and object_id.isdigit():
             context["preview_url"] = reverse("articles:preview", args=[object_id])
+            article = Article.objects.filter(pk=object_id).select_related("translation_of").first()
+            if article is not None:
+                context["story_versions"] = self.story_versions(article)
             # Shown only to those who may change the article (the template asks).
             context["revoke_share_links_url"] = reverse(
                 "admin:articles_article_revoke_share_links", args=[object_id]

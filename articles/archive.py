@@ -32,7 +32,7 @@ def months_with_articles(articles: ArticleQuerySet) -> list[dict[str, Any]]:
 def archive_index(request: HttpRequest) -> HttpResponse:
     # Every published article is counted: once per change, shared by every request.
     months = cached_for_content(
-        "archive:months", lambda: months_with_articles(Article.objects.published())
+        "archive:months", lambda: months_with_articles(Article.objects.published().in_language())
     )
     years = [
         (year, list(entries))
@@ -49,7 +49,7 @@ class ArchiveMixin:
     context_object_name = "articles"
 
     def get_queryset(self) -> ArticleQuerySet:
-        return Article.objects.published().for_cards()
+        return Article.objects.published().in_language().for_cards()
 
     def get_paginate_by(self, queryset) -> int:
         return settings.ARTICLES_PER_PAGE
@@ -69,7 +69,9 @@ class ArticleYearArchiveView(DepthLimitedMixin, ArchiveMixin, YearArchiveView):
         year = context["year"].year
         context["months"] = cached_for_content(
             f"archive:months:{year}",
-            lambda: months_with_articles(Article.objects.published().filter(publish_at__year=year)),
+            lambda: months_with_articles(
+                Article.objects.published().in_language().filter(publish_at__year=year)
+            ),
         )
         context["year_label"] = str(year)
         return context

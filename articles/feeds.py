@@ -21,7 +21,13 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFee
 from django.utils.html import escape
 
 from articles.facets import Selection
-from articles.models import CREDIT_RELATIONS, Article, ArticleQuerySet, AuthorProfile, Tag
+from articles.models import (
+    CREDIT_RELATIONS,
+    Article,
+    ArticleQuerySet,
+    AuthorProfile,
+    Tag,
+)
 from countries.models import CooperationArea, Country
 
 FEED_SIZE = 20
@@ -66,7 +72,7 @@ class ArticleFeed(Feed):
             title=settings.SITE_NAME,
             description=settings.SITE_TAGLINE,
             link=reverse("home"),
-            articles=Article.objects.published(),
+            articles=Article.objects.published().in_language(),
         )
 
     def get_feed(self, obj: FeedSource, request: HttpRequest) -> SyndicationFeed:
@@ -145,7 +151,7 @@ class TagFeed(ArticleFeed):
                 title=f"{tag.name} — {settings.SITE_NAME}",
                 description=f"Articles tagged “{tag.name}” on {settings.SITE_NAME}.",
                 link=tag.get_absolute_url(),
-                articles=Selection(tags=(tag,)).apply(Article.objects.published()),
+                articles=Selection(tags=(tag,)).apply(Article.objects.published().in_language()),
             )
         )
 
@@ -163,7 +169,7 @@ class TaxonomyFeed(ArticleFeed):
             description=subject.summary or f"Articles on {subject.name}.",
             link=subject.get_absolute_url(),
             articles=Selection(**{self.selection_field: subject}).apply(
-                Article.objects.published()
+                Article.objects.published().in_language()
             ),
         )
 
@@ -188,7 +194,7 @@ class FacetFeed(ArticleFeed):
             title=f"{labels} — {settings.SITE_NAME}" if labels else settings.SITE_NAME,
             description=f"Articles on {labels}." if labels else settings.SITE_TAGLINE,
             link=selection.url(),
-            articles=selection.apply(Article.objects.published()),
+            articles=selection.apply(Article.objects.published().in_language()),
         )
 
 
@@ -205,6 +211,6 @@ class AuthorFeed(ArticleFeed):
                 title=f"{name} — {settings.SITE_NAME}",
                 description=f"Articles by {name} on {settings.SITE_NAME}.",
                 link=AuthorProfile.url_of(author),
-                articles=Article.objects.published().filter(author=author),
+                articles=Article.objects.published().in_language().filter(author=author),
             )
         )

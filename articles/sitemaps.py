@@ -11,14 +11,15 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from articles.models import (
     Article,
     ArticleQuerySet,
     Tag,
+    current_language,
     last_modified_expression,
     published_condition,
 )
@@ -29,10 +30,45 @@ NEWS_WINDOW = timedelta(days=2)
 NEWS_LIMIT = 1000
 
 
-class ArticleSitemap(Sitemap):
+class AlternatesMixin:
+    """Each address with its versions in the other languages (`<xhtml:link hreflang>`).
+
+    Pages other than articles exist in every language at their translated address; an
+    article's alternates are its story's published translations (`story_alternates`).
+    """
+
+    def _urls(self, page, protocol, domain) -> list[dict[str, Any]]:
+        urls = super()._urls(page, protocol, domain)
+        for url in urls:
+            locations = self.alternate_locations(url["item"], urls)
+            if len(locations) > 1:
+                url["alternates"] = [
+                    {"lang_code": code, "location": f"{protocol}://{domain}{location}"}
+                    for code, location in locations.items()
+                ]
+        return urls
+
+    def alternate_locations(self, item: Any, urls: list[dict[str, Any]]) -> dict[str, str]:
+        locations = {}
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                locations[code] = self._location(item)
+        return locations
+
+
+class ArticleSitemap(AlternatesMixin, Sitemap):
+    def alternate_locations(self, item: Article, urls: list[dict[str, Any]]) -> dict[str, str]:
+        if not hasattr(self, "_stories"):
+            self._stories = story_alternates([url["item"] for url in urls])
+        return self._stories.get(item.story_id, {})
+
     def items(self) -> ArticleQuerySet:
         # Only what a sitemap row needs: 50,000 rows per page stay light.
-        return Article.objects.published().only("slug", "publish_at", "updated_at")
+        return (
+            Article.objects.published()
+            .in_language()
+            .only("slug", "language", "translation_of", "publish_at", "updated_at")
+        )
 
     def lastmod(self, item: Article) -> datetime:
         return item.last_modified
@@ -51,8 +87,11 @@ class NewsSitemap(ArticleSitemap):
         since = timezone.now() - NEWS_WINDOW
         return (
             Article.objects.published()
+            .in_language()
             .filter(publish_at__gte=since)
-            .only("slug", "title", "publish_at", "updated_at")[:NEWS_LIMIT]
+            .only("slug", "title", "language", "translation_of", "publish_at", "updated_at")[
+                :NEWS_LIMIT
+            ]
         )
 
     def _urls(self, page, protocol, domain) -> list[dict[str, Any]]:
@@ -60,14 +99,30 @@ class NewsSitemap(ArticleSitemap):
         for url in urls:
             url["news"] = {
                 "publication": settings.SITE_NAME,
-                "language": settings.LANGUAGE_CODE.split("-")[0],
+                "language": current_language(),
                 "published": url["item"].publish_at,
                 "title": url["item"].title,
             }
         return urls
 
 
-class LatestChangeSitemap(Sitemap):
+def story_alternates(articles: list[Article]) -> dict[int, dict[str, str]]:
+    """{story id: {language: address}} for the stories of these articles, in one query."""
+    stories = {article.story_id for article in articles}
+    if not stories:
+        return {}
+    versions = (
+        Article.objects.published()
+        .filter(Q(pk__in=stories) | Q(translation_of_id__in=stories))
+        .only("slug", "language", "translation_of")
+    )
+    alternates: dict[int, dict[str, str]] = {}
+    for version in versions:
+        alternates.setdefault(version.story_id, {})[version.language] = version.get_absolute_url()
+    return alternates
+
+
+class LatestChangeSitemap(AlternatesMixin, Sitemap):
     """Taxonomy pages, each last changed when its latest published article was.
 
     "Changed" is the article's `last_modified` (its `last_modified_expression` in SQL), so a
@@ -89,9 +144,12 @@ class TagSitemap(LatestChangeSitemap):
             .annotate(
                 last_change=Max(
                     last_modified_expression("tagged_articles__content_object__"),
-                    filter=published_condition("tagged_articles__content_object__"),
+                    filter=published_condition("tagged_articles__content_object__")
+                    & Q(tagged_articles__content_object__language=current_language()),
                 )
             )
+            # Each language's sitemap lists the tag pages that have its articles.
+            .filter(last_change__isnull=False)
             .order_by("name")
         )
 
@@ -100,7 +158,8 @@ class CountrySitemap(LatestChangeSitemap):
     def items(self) -> QuerySet[Country]:
         return Country.objects.annotate(
             last_change=Max(
-                last_modified_expression("articles__"), filter=published_condition("articles__")
+                last_modified_expression("articles__"),
+                filter=published_condition("articles__") & Q(articles__language=current_language()),
             )
         ).order_by("name")
 
@@ -109,12 +168,13 @@ class AreaSitemap(LatestChangeSitemap):
     def items(self) -> QuerySet[CooperationArea]:
         return CooperationArea.objects.annotate(
             last_change=Max(
-                last_modified_expression("articles__"), filter=published_condition("articles__")
+                last_modified_expression("articles__"),
+                filter=published_condition("articles__") & Q(articles__language=current_language()),
             )
         ).order_by("position", "name")
 
 
-class SectionSitemap(Sitemap):
+class SectionSitemap(AlternatesMixin, Sitemap):
     """The home page and the section indexes."""
 
     names = [

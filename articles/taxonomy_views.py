@@ -39,7 +39,7 @@ class CoverageChartMixin:
         today = timezone.localdate()
         start = month_series({}, end=today)[0][0]
         # Only the months the chart shows: an index range, not every article of the place.
-        articles = self.selection.apply(Article.objects.published()).filter(
+        articles = self.selection.apply(Article.objects.published().in_language()).filter(
             publish_at__gte=timezone.make_aware(datetime.combine(start, time.min))
         )
         counts = cached_for_content(

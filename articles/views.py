@@ -4,13 +4,20 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView
 
 from articles.counts import link_counts, tags_in_use, top_tags
 from articles.facets import Selection, selection_facets
-from articles.models import CREDIT_RELATIONS, KICKER_RELATIONS, Article, ArticleQuerySet, Tag
+from articles.models import (
+    CREDIT_RELATIONS,
+    KICKER_RELATIONS,
+    Article,
+    ArticleQuerySet,
+    Tag,
+    current_language,
+)
 from articles.pagination import DepthLimitedMixin
 from articles.taxonomy import with_article_counts
 from countries.models import CooperationArea, Country
@@ -21,7 +28,7 @@ HOME_TAG_COUNT = 16
 
 def home(request: HttpRequest) -> HttpResponse:
     """The front page: the lead story, the latest articles, the region, areas and top tags."""
-    published = Article.objects.published().for_cards()
+    published = Article.objects.published().in_language().for_cards()
     lead = published.filter(featured=True).first() or published.first()
     latest = published.exclude(pk=lead.pk)[:LATEST_COUNT] if lead else []
     context = {
@@ -52,7 +59,7 @@ class ArticleListView(DepthLimitedMixin, ListView):
 
     def get_queryset(self) -> ArticleQuerySet:
         self.selection = self.get_selection()
-        return self.selection.apply(Article.objects.published()).for_cards()
+        return self.selection.apply(Article.objects.published().in_language()).for_cards()
 
     def count_key(self) -> str:
         return "articles:" + urlencode(self.selection.params())
@@ -93,15 +100,35 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self) -> ArticleQuerySet:
+        # Any language: an article asked for under another language's prefix moves to its own.
         return (
             Article.objects.published()
             .select_related(*CREDIT_RELATIONS, *KICKER_RELATIONS)
             .prefetch_related("tags", "countries", "cooperation_areas")
         )
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = self.get_object()
+        if self.object.language != current_language():
+            return HttpResponsePermanentRedirect(self.object.get_absolute_url())
+        return self.render_to_response(self.get_context_data(object=self.object))
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        article = self.object
         context["related_articles"] = (
-            Article.objects.published().for_cards().related_to(self.object)
+            Article.objects.published().in_language().for_cards().related_to(article)
         )
+        context["translation_urls"] = translation_urls(article)
+        context["translations"] = [
+            (code, name, url)
+            for code, name in settings.LANGUAGES
+            if code != article.language and (url := context["translation_urls"].get(code))
+        ]
         return context
+
+
+def translation_urls(article: Article) -> dict[str, str]:
+    """The addresses of the article and its published translations, by language."""
+    story = Article.objects.published().in_story(article).only("slug", "language")
+    return {version.language: version.get_absolute_url() for version in story}

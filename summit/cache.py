@@ -25,10 +25,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.utils import timezone
+from django.utils import timezone, translation
 
 GENERATION_KEY = "summit:content-generation"
 # (generation it was computed for, instant or None): any write moves the generation, and so
@@ -139,10 +140,12 @@ def cached_for_content(
 ) -> T:
     """`compute()`'s result, shared until the content changes (or `timeout` seconds pass).
 
-    `name` must say everything the result depends on besides the content, e.g.
-    "facets:country=kazakhstan&tag=energy".
+    `name` must say everything the result depends on besides the content and the page's
+    language, e.g. "facets:country=kazakhstan&tag=energy". The language is part of every
+    key: each language's pages list and count its own articles, and name things in its words.
     """
-    key = f"summit:content:{content_generation()}:{name}"
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    key = f"summit:content:{content_generation()}:{language}:{name}"
     value = cache.get(key, _MISSING)
     if value is not _MISSING:
         return value

@@ -105,6 +105,8 @@ def article_admin_data(article: Article | None = None, **overrides) -> dict:
         "dek": article.dek if article else "",
         "body": article.body if article else "",
         "status": article.status if article else Article.Status.DRAFT,
+        "language": article.language if article else Article.Language.ENGLISH,
+        "translation_of": article.translation_of_id or "" if article else "",
         "publish_at_0": publish_at.date().isoformat(),
         "publish_at_1": publish_at.strftime("%H:%M:%S"),
         "byline": article.byline if article else "",

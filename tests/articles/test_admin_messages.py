@@ -182,12 +182,14 @@ def test_restoring_a_country_says_so_too(editor):
     kz = make_country("Kazakhstan", capital="Astana")
     url = reverse("admin:countries_country_change", args=[kz.pk])
     data = {
-        "name": "Kazakhstan",
+        "name_en": "Kazakhstan",
+        "name_ja": "カザフスタン",
+        "name_ru": "Казахстан",
         "slug": "kazakhstan",
         "code": "KZ",
         "role": "central_asia",
-        "summary": "",
-        "body": "",
+        "summary_en": "",
+        "body_en": "",
         "aliases": "",
     }
     editor.post(url, {**data, "capital": "Astana"}, follow=True)

@@ -196,13 +196,13 @@ def test_country_and_area_changes_are_recorded(editor):
     editor.post(
         reverse("admin:countries_country_change", args=[kz.pk]),
         {
-            "name": "Kazakhstan",
+            "name_en": "Kazakhstan",
             "slug": "kazakhstan",
             "code": "KZ",
             "role": "central_asia",
             "capital": "Astana (since 1997)",
-            "summary": "",
-            "body": "",
+            "summary_en": "",
+            "body_en": "",
             "aliases": "",
         },
     )
@@ -214,11 +214,12 @@ def test_country_and_area_changes_are_recorded(editor):
     editor.post(
         reverse("admin:countries_cooperationarea_change", args=[area.pk]),
         {
-            "name": "Energy",
+            "name_en": "Energy",
+            "name_ru": "Энергетика",
             "slug": "energy",
             "position": 3,
-            "summary": "Power",
-            "body": "",
+            "summary_en": "Power",
+            "body_en": "",
             "keywords": "",
         },
     )
