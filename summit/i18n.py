@@ -42,7 +42,9 @@ class LanguageMiddleware:
         if negotiates:
             preferred = preferred_language(request)
             if preferred != settings.LANGUAGE_CODE:
-                response = HttpResponseRedirect(language_home(preferred))
+                query = request.META.get("QUERY_STRING", "")
+                target = language_home(preferred) + (f"?{query}" if query else "")
+                response = HttpResponseRedirect(target)
                 return self.negotiated(response)
         if path.startswith(READER_LANGUAGE_PREFIXES):
             language = preferred_language(request)

@@ -66,6 +66,9 @@ def test_root_follows_the_browser_then_the_saved_choice(client):
     assert {"Accept-Language", "Cookie"} <= {v.strip() for v in sent["Vary"].split(",")}
     assert "private" in sent["Cache-Control"]
 
+    campaign = client.get("/?utm_source=mail", HTTP_ACCEPT_LANGUAGE="ja")
+    assert campaign["Location"] == "/ja/?utm_source=mail"
+
     client.cookies["django_language"] = "en"
     kept = client.get("/", HTTP_ACCEPT_LANGUAGE="ja")
     assert kept.status_code == 200
@@ -265,6 +268,15 @@ class TestAdmin:
         assert form.initial["translation_of"] == original.pk
         assert form.initial["countries"] == [c.pk for c in original.countries.all()]
 
+    def test_country_names_in_every_language_on_one_page(self, client, story):
+        client.force_login(make_staff())
+        kazakhstan = story[0].countries.get()
+        url = reverse("admin:countries_country_change", args=[kazakhstan.pk])
+        html = client.get(url).content.decode()
+        for field in ("name_en", "name_ja", "name_ru", "summary_ru", "body_ja"):
+            assert f'name="{field}"' in html
+        assert 'value="カザフスタン"' in html
+
     def test_list_shows_languages_and_translations(self, client, story):
         client.force_login(make_staff())
         html = client.get(reverse("admin:articles_article_changelist")).content.decode()
@@ -280,3 +292,56 @@ def test_story_shares_countries_and_areas(story):
     assert set(original.countries.values_list("slug", flat=True)) == {"kazakhstan", "uzbekistan"}
     original.refresh_from_db()
     assert original.version == 2  # an open form of the original must reload first
+
+
+SWEEP_PAGES = [
+    "",
+    "articles/",
+    "articles/?country=kazakhstan",
+    "tags/{tag}/",
+    "countries/kazakhstan/",
+    "areas/energy/",
+    "archive/{year}/",
+    "authors/trilingual/",
+    "feed/",
+    "feed/atom/",
+    "tags/{tag}/feed/",
+    "countries/kazakhstan/feed/",
+    "sitemap-articles.xml",
+    "sitemap-news.xml",
+]
+
+
+def test_no_page_mixes_languages(client):
+    """Every list of every language shows its own article and neither of the others."""
+    from tests.factories import make_user
+
+    kazakhstan = make_country("Kazakhstan", slug="kazakhstan")
+    energy = make_area("Energy", slug="energy")
+    author = make_user("trilingual")
+    titles = {
+        "en": "Steppe grid deal signed",
+        "ja": "草原の送電網で合意",
+        "ru": "Подписано соглашение о степной сети",
+    }
+    for language, title in titles.items():
+        make_article(
+            title,
+            language=language,
+            countries=[kazakhstan],
+            areas=[energy],
+            tags=["送電"],
+            author=author,
+        )
+    tag = Article.objects.get(language="ja").tags.get().slug
+    for language, title in titles.items():
+        prefix = "/" if language == "en" else f"/{language}/"
+        others = [other for code, other in titles.items() if code != language]
+        for page in SWEEP_PAGES:
+            year = Article.objects.get(language=language).publish_at.year
+            response = client.get(prefix + page.format(tag=tag, year=year))
+            assert response.status_code == 200, (language, page)
+            body = response.content.decode()
+            if "sitemap" not in page:
+                assert title in body, (language, page)
+                assert not any(other in body for other in others), (language, page)
