@@ -2,8 +2,10 @@
 
 Suggest from text reads the title, standfirst and body as they stand in the form, unsaved
 edits included, and shows the countries, cooperation areas and tags they mention with the
-evidence. The form comes back unsaved: fields the editor left empty are pre-filled, and
-choices already made are only ever added to when the editor ticks suggestions and presses
+evidence, and the language they are written in. The form comes back unsaved: fields the
+editor left empty are pre-filled, and choices already made are only ever added to when the
+editor ticks suggestions and presses "Apply". The language is pre-selected while the form
+still has the default one (English); another language the editor chose changes only with
 "Apply". Nothing is saved until they press Save.
 
 Both buttons post the change form to its own address; `add_view`/`change_view` answer them
@@ -11,8 +13,9 @@ by rendering the form again, unbound, with what the editor posted as its initial
 the request is never copied or altered and nothing is validated or saved.
 
 Import from text turns pasted text or an uploaded .txt/.md file into a draft, the same way as
-`manage.py import_article`, and opens it. A text whose title reads like an existing article's
-is refused with a link to that article, unless "Import anyway" is ticked.
+`manage.py import_article` (in the language the text is written in), and opens it. A text
+whose title reads like an existing article's is refused with a link to that article, unless
+"Import anyway" is ticked.
 """
 
 from __future__ import annotations
@@ -52,6 +55,8 @@ from countries.recognition import Mention, Snippet
 SUGGEST = "_suggest"
 APPLY = "_apply_suggestions"
 TEXT_FIELDS = ("title", "dek", "body")
+LANGUAGE_INPUT = "assistant_language"
+DEFAULT_LANGUAGE = Article._meta.get_field("language").default
 
 
 def tags_value(names: list[str]) -> str:
@@ -78,20 +83,29 @@ class SuggestionPanel:
 
     def __init__(self, suggestions: Suggestions) -> None:
         self.suggestions = suggestions
+        self.language = suggestions.language
         self.groups: list[tuple[str, str, list[Row]]] = []
         self.prefilled: list[str] = []
         self.applied: list[str] = []
+        self.language_preselected = False
+        # Whether the form has a language field, and whether it holds the detected language.
+        self.language_in_form = False
+        self.language_chosen = False
 
     def __bool__(self) -> bool:
         return True
 
     @property
     def has_unchosen(self) -> bool:
-        return any(not row.chosen for _, _, rows in self.groups for row in rows)
+        return any(not row.chosen for _, _, rows in self.groups for row in rows) or (
+            self.language_in_form and not self.language_chosen
+        )
 
     def mark_chosen(self, values: dict[str, Any]) -> None:
         countries, areas, tags = chosen(values)
         found = self.suggestions
+        self.language_in_form = "language" in values
+        self.language_chosen = values.get("language") == found.language
 
         def mention_rows(mentions: list[Mention], ids: set[str]) -> list[Row]:
             return [
@@ -262,8 +276,10 @@ class AssistantAdminMixin:
         panel = SuggestionPanel(suggest(text))
         if APPLY in request.POST:
             self._apply(request, panel, values)
-        elif not any(chosen(values)):
-            self._prefill(panel, values)
+        else:
+            if not any(chosen(values)):
+                self._prefill(panel, values)
+            self._preselect_language(panel, values)
         panel.mark_chosen(values)
         # Unbound: shown as the editor left it (plus suggestions), with no validation errors.
         form = form_class(initial=values, instance=obj)
@@ -309,9 +325,26 @@ class AssistantAdminMixin:
             values["tags"] = tags_value(existing)
             panel.prefilled += existing
 
+    def _preselect_language(self, panel: SuggestionPanel, values: dict[str, Any]) -> None:
+        """Select the text's language in a form that still has the default one.
+
+        A translation's language was chosen with its original in mind, so it is only offered.
+        """
+        if "language" not in values or values.get("translation_of"):
+            return
+        language, current = panel.language, values["language"]
+        if current in ("", None, DEFAULT_LANGUAGE) and current != language:
+            values["language"] = language.value
+            panel.language_preselected = True
+
     def _apply(self, request: HttpRequest, panel: SuggestionPanel, values: dict[str, Any]) -> None:
         """Add the suggestions the editor ticked; only what was suggested can be added."""
         found = panel.suggestions
+        language = found.language
+        language_ticked = request.POST.get(LANGUAGE_INPUT) == language
+        if "language" in values and language_ticked and values["language"] != language:
+            values["language"] = language.value
+            panel.applied.append(str(language.label))
         for field, key, mentions in (
             ("countries", "assistant_country", found.countries),
             ("cooperation_areas", "assistant_area", found.areas),
@@ -365,21 +398,26 @@ class AssistantAdminMixin:
             ):
                 form.add_error("update", f"You may not change “{existing}”.")
             else:
-                result = import_article(
-                    parsed,
-                    update=form.cleaned_data["update"],
-                    publish=form.cleaned_data.get("publish", False),
-                    force=form.cleaned_data["force"],
-                    author=request.user,
-                )
-                if result.outcome != "duplicate":
-                    return self._report_import(request, result)
-                form.add_error(
-                    "force",
-                    self._duplicate_error(
-                        request, result.article, reupload=bool(form.cleaned_data["upload"])
-                    ),
-                )
+                try:
+                    result = import_article(
+                        parsed,
+                        update=form.cleaned_data["update"],
+                        publish=form.cleaned_data.get("publish", False),
+                        force=form.cleaned_data["force"],
+                        author=request.user,
+                    )
+                except ImportFailed as error:
+                    reason = str(error)
+                    form.add_error(None, f"{reason[:1].upper()}{reason[1:]}.")
+                else:
+                    if result.outcome != "duplicate":
+                        return self._report_import(request, result)
+                    form.add_error(
+                        "force",
+                        self._duplicate_error(
+                            request, result.article, reupload=bool(form.cleaned_data["upload"])
+                        ),
+                    )
         context = {
             **self.admin_site.each_context(request),
             "title": "Import from text",

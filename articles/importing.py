@@ -9,11 +9,13 @@ The format is what editors already receive:
   line, comma-separated, bullets allowed) or a line `Tags: a, b`, becomes the tags and is
   removed from the body.
 
-Countries and cooperation areas are set by `countries.recognition`.
+Countries and cooperation areas are set by `countries.recognition`, and so is the language
+(`detect_language`: Japanese or Russian copy makes a Japanese or Russian article) unless the
+importer names one.
 
 "The same file" is the same title: an article is looked up by the slug its title gives. A
 re-import of a text whose article exists changes nothing unless `update` is asked for, and
-then only when the title, body or tags differ. (Storing a hash of the source would need a
+then only when the title, body, tags or language differ. (Storing a hash of the source would need a
 column on Article; the slug and a comparison of the body do the job without one.)
 
 A title that gives another slug but reads the same once case, punctuation, dashes and quotes
@@ -28,13 +30,14 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from articles.models import Article, record_revision, without_history
-from countries.recognition import Matcher, recognise
+from countries.recognition import Matcher, detect_language, recognise
 
 MAX_BYTES = 2 * 1024 * 1024
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
@@ -88,7 +91,8 @@ class ImportResult:
             (article.cooperation_areas.count(), "area", "areas"),
             (len(article.tags.all()), "tag", "tags"),
         )
-        summary = f"{article.get_status_display().lower()}; " + ", ".join(
+        state = f"{article.get_status_display().lower()} in {article.get_language_display()}"
+        summary = f"{state}; " + ", ".join(
             f"{n} {one if n == 1 else many}" for n, one, many in counts
         )
         if self.outcome == "updated":
@@ -267,7 +271,9 @@ def _normalised(body: str) -> str:
     return "\n".join(line.rstrip() for line in body.replace("\r\n", "\n").split("\n")).strip()
 
 
-def _differences(article: Article, parsed: ParsedArticle, publish: bool) -> list[str]:
+def _differences(
+    article: Article, parsed: ParsedArticle, language: str, publish: bool
+) -> list[str]:
     changed = []
     if article.title != parsed.title:
         changed.append("title")
@@ -275,6 +281,8 @@ def _differences(article: Article, parsed: ParsedArticle, publish: bool) -> list
         changed.append("body")
     if {name.casefold() for name in article.tags.names()} != {t.casefold() for t in parsed.tags}:
         changed.append("tags")
+    if article.language != language:
+        changed.append("language")
     if publish and article.status != Article.Status.PUBLISHED:
         changed.append("status")
     return changed
@@ -286,6 +294,7 @@ def import_article(
     update: bool = False,
     publish: bool = False,
     force: bool = False,
+    language: str | None = None,
     author=None,
     matcher: Matcher | None = None,
     expected_version: int | None = None,
@@ -293,11 +302,19 @@ def import_article(
     """Create the article `parsed` describes, or report (and with `update`, refresh) its twin.
 
     A text whose title only reads like an existing article's (see `normalise_title`) is not
-    imported but reported as a "duplicate" of that article, unless `force` is given.
-    `author` is the user importing: the new article's author, and the revision's. With
-    `expected_version`, an update is refused (`EditConflict`) if the article has moved on
-    from that version. Either way the write is `Article.save_revision`.
+    imported but reported as a "duplicate" of that article, unless `force` is given. The
+    article is in `language` (an `Article.Language` value), by default the one the text is
+    written in (`detect_language`); an update replaces the language too. `author` is the
+    user importing: the new article's author, and the revision's. With `expected_version`,
+    an update is refused (`EditConflict`) if the article has moved on from that version.
+    Either way the write is `Article.save_revision`.
     """
+    text = f"{parsed.title}\n\n{parsed.body}"
+    language = language or detect_language(text)
+    if language not in Article.Language.values:
+        raise ImportFailed(
+            f"unknown language {language!r}; choose one of {', '.join(Article.Language.values)}"
+        )
     with transaction.atomic():
         existing = Article.objects.select_for_update().filter(slug=slug_for(parsed.title)).first()
         if existing is None and not force:
@@ -305,7 +322,7 @@ def import_article(
             if duplicate is not None:
                 return ImportResult("duplicate", duplicate)
         if existing is not None:
-            changed = tuple(_differences(existing, parsed, publish))
+            changed = tuple(_differences(existing, parsed, language, publish))
             if not changed or not update:
                 return ImportResult("unchanged", existing, changed)
             # Keep what is about to be replaced restorable, as the admin does.
@@ -316,10 +333,20 @@ def import_article(
             article = Article(author=author)
         article.title = parsed.title
         article.body = parsed.body
+        article.language = language
+        if existing is not None and "language" in changed:
+            try:  # a translation's language must stay free in its story
+                article.check_translation()
+            except ValidationError as error:
+                reason = " ".join(error.messages).rstrip(".")
+                raise ImportFailed(
+                    f"the language cannot become {article.get_language_display()}: "
+                    f"{reason[:1].lower()}{reason[1:]}"
+                ) from None
         if publish and article.status != Article.Status.PUBLISHED:
             article.status = Article.Status.PUBLISHED
             article.publish_at = timezone.now()
-        found = recognise(f"{parsed.title}\n\n{parsed.body}", matcher)
+        found = recognise(text, matcher)
 
         def set_related() -> None:
             article.countries.set([mention.pk for mention in found.countries])

@@ -1,8 +1,9 @@
-"""What the newsroom assistant suggests for a text: countries, areas and tags, with evidence.
+"""What the newsroom assistant suggests for a text: countries, areas, tags and language.
 
-Countries and areas come from `countries.recognition`. Tags are the existing tags the text
-uses (matched by the same engine), then its most salient phrases: names and noun phrases that
-recur, which often make good new tags ("Middle Corridor", "critical minerals").
+Countries and areas come from `countries.recognition`, and so does the language the text is
+written in (`detect_language`). Tags are the existing tags the text uses (matched by the same
+engine), then its most salient phrases: names and noun phrases that recur, which often make
+good new tags ("Middle Corridor", "critical minerals").
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from articles.models import Tag
+from articles.models import Article, Tag
 from countries.recognition import (
     Matcher,
     Mention,
     Snippet,
     Term,
     cached_matcher,
+    detect_language,
     fold,
     prepare,
     recognise,
@@ -63,6 +65,7 @@ class Suggestions:
     countries: list[Mention]
     areas: list[Mention]
     tags: list[TagSuggestion]
+    language: Article.Language
 
     def __bool__(self) -> bool:
         return bool(self.countries or self.areas or self.tags)
@@ -173,11 +176,12 @@ def suggest_tags(text: str, taxonomy: Matcher | None = None, limit: int = TAG_LI
 
 
 def suggest(text: str) -> Suggestions:
-    """Countries, areas and tags for `text`, each with its evidence."""
+    """Countries, areas and tags for `text`, each with its evidence, and its language."""
     taxonomy = taxonomy_matcher()
     recognition = recognise(text, taxonomy)
     return Suggestions(
         countries=recognition.countries,
         areas=recognition.areas,
         tags=suggest_tags(text, taxonomy),
+        language=Article.Language(detect_language(text)),
     )

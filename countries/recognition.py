@@ -20,7 +20,11 @@ The rules, so an editor can predict what will be found:
 - Where phrases overlap, the one starting first wins, then the longest: "Japanese language"
   counts once, for cultural exchange, not also for Japan.
 - A country's or an area's own name always counts, whatever its aliases or keywords: an
-  editor who adds keywords to "Energy" still expects "energy" in a sentence to be found.
+  editor who adds keywords to "Energy" still expects "energy" in a sentence to be found. So
+  do its translated names (`name_ja`, `name_ru`) where they are filled in.
+
+`detect_language` tells which of the article languages (English, Japanese, Russian) a text
+is written in, from the script of its letters, so that suggestions and imports can set it.
 """
 
 from __future__ import annotations
@@ -82,15 +86,15 @@ def _is_katakana(char: str) -> bool:
     )
 
 
+# Hiragana and katakana, CJK ideographs and their compatibility forms, half-width katakana.
+_JAPANESE_CHARACTERS = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f"
+_CYRILLIC_CHARACTERS = "\u0400-\u04ff"
+_JAPANESE = re.compile(f"[{_JAPANESE_CHARACTERS}]")
+_CYRILLIC = re.compile(f"[{_CYRILLIC_CHARACTERS}]")
+
+
 def _is_japanese(char: str) -> bool:
-    code = ord(char)
-    return (
-        0x3040 <= code <= 0x30FF  # hiragana and katakana
-        or 0x3400 <= code <= 0x9FFF  # CJK ideographs
-        or 0xF900 <= code <= 0xFAFF
-        or 0xFF66 <= code <= 0xFF9F
-        or 0x31F0 <= code <= 0x31FF
-    )
+    return _JAPANESE.match(char) is not None
 
 
 def _is_wordlike(char: str) -> bool:
@@ -126,7 +130,7 @@ def _variants(phrase: str) -> Iterable[str]:
 
 
 def _is_cyrillic(char: str) -> bool:
-    return "\u0400" <= char <= "\u04ff"
+    return _CYRILLIC.match(char) is not None
 
 
 # Russian news copy declines names: "в Казахстане", "с Японией", "из Китая". The common
@@ -307,26 +311,33 @@ def cached_matcher(name: str, source: Hashable, build: Callable[[], Matcher]) ->
 
 
 def taxonomy_matcher() -> Matcher:
-    """The matcher for every country (name and aliases) and cooperation area (name and keywords)."""
+    """The matcher for every country (names and aliases) and cooperation area (names and keywords).
+
+    A country or an area is found by its name in every language (`name_en`, `name_ja`,
+    `name_ru`) as well as by its aliases or keywords; its mentions carry its name in the active
+    language, so each language has a matcher of its own.
+    """
+    from modeltranslation.utils import get_language, get_translation_fields
+
     from countries.models import CooperationArea, Country, split_lines
 
-    countries = tuple(Country.objects.order_by("pk").values_list("pk", "name", "slug", "aliases"))
+    names = ("name", *get_translation_fields("name"))
+    countries = tuple(Country.objects.order_by("pk").values_list("pk", *names, "slug", "aliases"))
     areas = tuple(
-        CooperationArea.objects.order_by("pk").values_list("pk", "name", "slug", "keywords")
+        CooperationArea.objects.order_by("pk").values_list("pk", *names, "slug", "keywords")
     )
 
-    def build() -> Matcher:
-        terms = [
-            Term("country", pk, name, slug, (name, *split_lines(aliases)))
-            for pk, name, slug, aliases in countries
-        ]
-        terms += [
-            Term("area", pk, name, slug, (name, *split_lines(keywords)))
-            for pk, name, slug, keywords in areas
-        ]
-        return Matcher(terms)
+    def term(kind: str, row: tuple) -> Term:
+        pk, name, *translated, slug, phrases = row
+        own_names = [own for own in (name, *translated) if own]
+        return Term(kind, pk, name, slug, tuple(dict.fromkeys(own_names + split_lines(phrases))))
 
-    return cached_matcher("taxonomy", (countries, areas), build)
+    def build() -> Matcher:
+        return Matcher(
+            [term("country", row) for row in countries] + [term("area", row) for row in areas]
+        )
+
+    return cached_matcher(f"taxonomy:{get_language()}", (countries, areas), build)
 
 
 def recognise(text: str, matcher: Matcher | None = None) -> Recognition:
@@ -336,3 +347,40 @@ def recognise(text: str, matcher: Matcher | None = None) -> Recognition:
         countries=[m for m in mentions if m.term.kind == "country"],
         areas=[m for m in mentions if m.term.kind == "area"],
     )
+
+
+# The language a text is written in: one of the article languages, by the script of its letters.
+
+LANGUAGES = ("en", "ja", "ru")
+# A Japanese word takes one to three kana or kanji where an English or Russian word takes five
+# or six letters, so each Japanese character weighs as much as this many letters.
+JAPANESE_WEIGHT = 3
+_LETTER = re.compile(r"[^\W\d_]")
+_JAPANESE_LETTER = re.compile(rf"(?=[^\W\d_])[{_JAPANESE_CHARACTERS}]")
+_CYRILLIC_LETTER = re.compile(rf"(?=[^\W\d_])[{_CYRILLIC_CHARACTERS}]")
+
+
+def _count(pattern: re.Pattern, text: str) -> int:
+    return pattern.subn("", text)[1]
+
+
+def detect_language(text: str) -> str:
+    """The language `text` is written in, "en", "ja" or "ru", judged by the script of its letters.
+
+    Kana and kanji count for Japanese, `JAPANESE_WEIGHT` letters each; Cyrillic letters for
+    Russian; every other letter (Latin, mostly) for English. The language with the most wins,
+    English on a tie or when there are no letters at all. So a Japanese text naming ASEAN or
+    Toyota is Japanese, a Russian one quoting "Middle Corridor" Russian, and an English one
+    quoting a Russian or Japanese word English. Kanji alone count as Japanese: Chinese is not
+    one of Summit's languages.
+    """
+    letters = _count(_LETTER, text)
+    japanese = _count(_JAPANESE_LETTER, text)
+    cyrillic = _count(_CYRILLIC_LETTER, text)
+    weights = {
+        "en": letters - japanese - cyrillic,
+        "ja": japanese * JAPANESE_WEIGHT,
+        "ru": cyrillic,
+    }
+    # max() keeps the first of equals, and English comes first.
+    return max(LANGUAGES, key=weights.__getitem__)

@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from articles.suggestions import suggest
+from countries.models import Country
 from tests.factories import make_area, make_article, make_country, make_staff, make_user
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +42,7 @@ def form_data(**overrides) -> dict:
     data = {
         "title": "Steppe solar",
         "slug": "",
+        "language": "en",
         "dek": "",
         "body": BODY,
         "status": "draft",
@@ -306,3 +309,92 @@ def test_tag_suggestions_are_existing_tags_then_recurring_phrases(taxonomy):
     assert "Kazakhstan" not in new  # a country is a country, not a tag
     assert "grid" not in [t.name for t in suggestions]  # not in the text
     assert suggestions[1].snippet.text == "Middle Corridor"
+
+
+# Language: suggestions and imports of Japanese or Russian copy set the article's language.
+
+JAPANESE_BODY = "カザフスタンの首都アスタナ近郊で、日本の銀行が太陽光発電所に融資する。"
+
+
+@pytest.fixture
+def translated_names(taxonomy):
+    Country.objects.filter(pk=taxonomy["kz"].pk).update(name_ja="カザフスタン", name_ru="Казахстан")
+    Country.objects.filter(pk=taxonomy["jp"].pk).update(name_ja="日本", name_ru="Япония")
+    return taxonomy
+
+
+def test_suggestions_include_the_language_of_the_text(translated_names):
+    assert suggest(JAPANESE_BODY).language == Article.Language.JAPANESE
+    assert suggest("Визит в Казахстан и переговоры в Астане.").language == "ru"
+    assert suggest(BODY).language == Article.Language.ENGLISH
+
+
+def test_suggest_selects_the_language_of_japanese_copy(desk, translated_names):
+    response = desk.post(
+        reverse(ADD_URL), form_data(title="太陽光発電", body=JAPANESE_BODY, _suggest="1")
+    )
+    form = form_of(response)
+    assert form.initial["language"] == "ja"
+    assert initial_ids(form, "countries") == {translated_names["kz"].pk, translated_names["jp"].pk}
+    content = response.content.decode()
+    assert "The text is written in <strong>Japanese</strong>" in content
+    assert 'name="assistant_language"' not in content  # already in the form
+    assert not Article.objects.exists()
+
+
+def test_suggest_on_english_copy_leaves_the_language_alone(desk, taxonomy):
+    response = desk.post(reverse(ADD_URL), form_data(_suggest="1"))
+    assert form_of(response).initial["language"] == "en"
+    content = response.content.decode()
+    assert "The text is written in" not in content
+    assert '<strong>English</strong> <span class="assistant-badge">in the form' in content
+
+
+def test_another_chosen_language_is_only_offered_and_apply_sets_it(desk, translated_names):
+    data = form_data(title="太陽光発電", body=JAPANESE_BODY, language="ru")
+    response = desk.post(reverse(ADD_URL), {**data, "_suggest": "1"})
+    assert form_of(response).initial["language"] == "ru"
+    content = response.content.decode()
+    assert 'name="assistant_language" value="ja"' in content
+    assert 'name="_apply_suggestions"' in content
+
+    applied = desk.post(
+        reverse(ADD_URL), {**data, "assistant_language": "ja", "_apply_suggestions": "1"}
+    )
+    assert form_of(applied).initial["language"] == "ja"
+    assert "Added to the form: <strong>Japanese" in applied.content.decode()
+    unticked = desk.post(reverse(ADD_URL), {**data, "_apply_suggestions": "1"})
+    assert form_of(unticked).initial["language"] == "ru"
+
+
+def test_a_translations_language_is_offered_not_changed(desk, translated_names):
+    original = make_article("Steppe solar original", language="en")
+    data = form_data(title="太陽光発電", body=JAPANESE_BODY, translation_of=original.pk)
+    response = desk.post(reverse(ADD_URL), {**data, "_suggest": "1"})
+    assert form_of(response).initial["language"] == "en"
+    assert 'name="assistant_language" value="ja"' in response.content.decode()
+
+
+def test_import_page_gives_the_article_the_language_of_the_text(desk, translated_names):
+    text = f"太陽光発電\n\n{JAPANESE_BODY}\n"
+    response = desk.post(reverse(IMPORT_URL), {"text": text}, follow=True)
+    article = Article.objects.get()
+    assert article.language == Article.Language.JAPANESE
+    assert set(article.countries.all()) == {translated_names["kz"], translated_names["jp"]}
+    assert "draft in Japanese" in response.content.decode()
+
+
+def test_import_page_explains_why_an_update_cannot_change_a_translations_language(
+    desk, translated_names
+):
+    original = make_article("太陽光発電", language="ja")
+    translation = make_article("Steppe solar", language="en", translation_of=original)
+    text = f"Steppe solar\n\n{JAPANESE_BODY}\n"
+    response = desk.post(reverse(IMPORT_URL), {"text": text, "update": "on"})
+    assert response.status_code == 200
+    assert (
+        "The language cannot become Japanese: the original is already in Japanese."
+        in response.content.decode()
+    )
+    translation.refresh_from_db()
+    assert (translation.language, translation.body) == ("en", "Body text of Steppe solar.")

@@ -9,7 +9,8 @@ from django.core.management.base import CommandError
 
 from articles.importing import ImportFailed, decode, import_text, parse
 from articles.models import Article
-from tests.factories import make_area, make_country
+from countries.models import Country
+from tests.factories import make_area, make_article, make_country
 
 WIRE_STORY = """\
 
@@ -158,7 +159,8 @@ def test_import_creates_a_draft_with_recognised_countries_areas_and_tags(taxonom
     assert set(article.tags.names()) == {"wind power", "Energy transition", "Kazakhstan"}
     assert "“patient money”" in article.body
     assert "Tags" not in article.body
-    assert result.describe() == "draft; 2 countries, 2 areas, 3 tags"
+    assert article.language == Article.Language.ENGLISH
+    assert result.describe() == "draft in English; 2 countries, 2 areas, 3 tags"
 
 
 def test_import_with_publish_publishes(taxonomy):
@@ -325,3 +327,101 @@ def test_imports_are_recorded_in_the_history_and_raise_the_version(taxonomy):
     revisions = Version.objects.get_for_object(article)
     assert revisions.count() == 2
     assert revisions.first().revision.comment == "Updated from imported text"
+
+
+# Language: Japanese and Russian copy makes Japanese and Russian articles.
+
+JAPANESE_STORY = """\
+日本の銀行、カザフスタンの風力発電に融資へ
+
+日本の金融機関は、カザフスタンの首都で開かれた会合で、再生可能エネルギー事業への融資を検討していると述べた。
+
+Tags: 風力発電
+"""
+
+RUSSIAN_STORY = """\
+Японские банки профинансируют ветряные электростанции Казахстана
+
+Японские кредиторы готовы вложить средства в энергетику Казахстана, заявили участники встречи.
+"""
+
+
+@pytest.fixture
+def translated_names(taxonomy):
+    Country.objects.filter(slug="kazakhstan").update(name_ja="カザフスタン", name_ru="Казахстан")
+    Country.objects.filter(slug="japan").update(name_ja="日本", name_ru="Япония")
+
+
+def test_a_japanese_text_becomes_a_japanese_article(translated_names):
+    result = import_text(JAPANESE_STORY.encode())
+    article = result.article
+    assert article.language == Article.Language.JAPANESE
+    assert {c.slug for c in article.countries.all()} == {"kazakhstan", "japan"}
+    assert set(article.tags.names()) == {"風力発電"}
+    assert result.describe() == "draft in Japanese; 2 countries, 0 areas, 1 tag"
+
+
+def test_a_russian_text_becomes_a_russian_article(translated_names):
+    article = import_text(RUSSIAN_STORY).article
+    assert article.language == Article.Language.RUSSIAN
+    # "Казахстана": the genitive of its Russian name.
+    assert {c.slug for c in article.countries.all()} == {"kazakhstan"}
+
+
+def test_the_language_can_be_named_instead_of_detected(translated_names):
+    article = import_text(RUSSIAN_STORY, language="en").article
+    assert article.language == Article.Language.ENGLISH
+    with pytest.raises(ImportFailed, match="unknown language 'de'; choose one of en, ja, ru"):
+        import_text(JAPANESE_STORY, language="de")
+    assert Article.objects.count() == 1
+
+
+def test_a_different_language_is_reported_and_replaced_on_update(taxonomy):
+    first = import_text(WIRE_STORY, language="ja").article
+    assert first.language == Article.Language.JAPANESE
+    result = import_text(WIRE_STORY)
+    assert (result.outcome, result.changed) == ("unchanged", ("language",))
+    result = import_text(WIRE_STORY, update=True)
+    assert (result.outcome, result.changed) == ("updated", ("language",))
+    first.refresh_from_db()
+    assert first.language == Article.Language.ENGLISH
+
+
+def test_an_update_does_not_give_a_translation_its_originals_language(taxonomy):
+    original = make_article("日本の銀行", language=Article.Language.JAPANESE)
+    translation = make_article(
+        "Kazakh wind farms court Japanese lenders",
+        language=Article.Language.ENGLISH,
+        translation_of=original,
+    )
+    with pytest.raises(
+        ImportFailed, match="language cannot become Japanese: the original is already in Japanese"
+    ):
+        import_text(WIRE_STORY, language="ja", update=True)
+    translation.refresh_from_db()
+    assert translation.language == Article.Language.ENGLISH
+    assert "ASTANA" not in translation.body
+
+
+def test_command_sets_the_detected_language_or_the_one_named(translated_names, tmp_path):
+    japanese = write(tmp_path / "ja.md", JAPANESE_STORY)
+    russian = write(tmp_path / "ru.txt", RUSSIAN_STORY)
+    out, err, error = run(str(japanese), str(russian))
+    assert error is None, err
+    assert "draft in Japanese" in out and "draft in Russian" in out
+    assert set(Article.objects.values_list("language", flat=True)) == {"ja", "ru"}
+
+    english = write(tmp_path / "en.md", WIRE_STORY)
+    out, err, error = run("--language", "JA", str(english))
+    assert error is None, err
+    assert Article.objects.get(slug="kazakh-wind-farms-court-japanese-lenders").language == "ja"
+
+
+def test_command_refuses_an_unknown_language(taxonomy, tmp_path):
+    story = write(tmp_path / "story.md", WIRE_STORY)
+    _, _, error = run("--language", "de", str(story))
+    assert error is not None and "invalid choice: 'de'" in str(error)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="Unknown language 'de'; choose one of en, ja, ru"):
+        call_command("import_article", str(story), language="de", stdout=out)
+    assert not Article.objects.exists()

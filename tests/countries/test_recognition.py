@@ -1,6 +1,8 @@
 # ruff: noqa: RUF001 — the texts use typographic quotes, dashes and Cyrillic on purpose.
 import pytest
+from django.utils import translation
 
+from countries.models import CooperationArea, Country
 from countries.recognition import Matcher, Term, recognise, taxonomy_matcher
 from tests.factories import make_area, make_country
 
@@ -154,8 +156,6 @@ def test_matcher_is_cached_until_an_alias_or_keyword_changes(taxonomy, django_as
 
     kazakhstan = first.terms[0]
     assert kazakhstan.name == "Kazakhstan"
-    from countries.models import CooperationArea, Country
-
     country = Country.objects.get(slug="kazakhstan")
     country.aliases += "\nKaraganda"
     country.save()
@@ -205,3 +205,43 @@ def test_russian_names_are_recognised_in_their_inflected_forms():
     )
     found = {mention.term.name: mention.count for mention in matcher.find(text)}
     assert found == {"Kazakhstan": 2, "Japan": 2, "China": 1}
+
+
+# Translated names (name_ja, name_ru) count like the name itself.
+
+
+@pytest.fixture
+def translated_names(taxonomy):
+    Country.objects.filter(slug="kyrgyzstan").update(name_ja="キルギス", name_ru="Киргизия")
+    CooperationArea.objects.filter(slug="energy").update(name_ja="エネルギー", name_ru="Энергетика")
+
+
+def test_a_country_is_found_by_its_translated_names_without_aliases(translated_names):
+    found = recognise("キルギスの首都ビシュケク。Делегация Киргизии прибыла в Бишкек.")
+    assert names(found.countries) == {"Kyrgyzstan": 2}
+    assert dict(found.countries[0].forms) == {"キルギス": 1, "Киргизии": 1}
+
+
+def test_an_area_is_found_by_its_translated_names(translated_names):
+    found = recognise("エネルギー協力について。Министры обсудили энергетику.")
+    assert names(found.areas) == {"Energy": 2}
+
+
+def test_mentions_carry_the_name_in_the_active_language(translated_names):
+    text = "Kyrgyz herders and キルギス traders."
+    with translation.override("ja"):
+        # Its English name and aliases still count on a Japanese page.
+        assert names(recognise(text).countries) == {"キルギス": 2}
+        # No Japanese name: the English one stands in.
+        assert names(recognise("Astana").countries) == {"Kazakhstan": 1}
+    assert names(recognise(text).countries) == {"Kyrgyzstan": 2}
+
+
+def test_a_new_translated_name_is_recognised_at_once(taxonomy):
+    assert names(recognise("ウズベキスタンとタジキスタン").countries) == {"Uzbekistan": 1}
+    make_country("Tajikistan", code="TJ", aliases="Tajik")
+    Country.objects.filter(slug="tajikistan").update(name_ja="タジキスタン")
+    assert names(recognise("ウズベキスタンとタジキスタン").countries) == {
+        "Uzbekistan": 1,
+        "Tajikistan": 1,
+    }

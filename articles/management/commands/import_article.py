@@ -1,11 +1,13 @@
 """Import plain-text or Markdown files as draft articles; see articles/importing.py.
 
     python manage.py import_article notes/story.md wire/ -      # files, directories, stdin
+    python manage.py import_article --language ja story.md    # not the language detected
 
 One line per file: created, unchanged, updated, duplicate (a title that reads like an existing
 article's; not imported without --force) or error with the reason. A file that fails does not
 stop the others; the command exits non-zero when any failed or was refused as a duplicate, so
-a script notices texts that were not imported.
+a script notices texts that were not imported. Each article is in the language its text is
+written in (English, Japanese or Russian, told by its script) unless --language names one.
 """
 
 from __future__ import annotations
@@ -58,10 +60,30 @@ class Command(BaseCommand):
             "the case and punctuation). Without it such a text is reported as a duplicate, not "
             "imported, and the exit status is non-zero.",
         )
+        parser.add_argument(
+            "--language",
+            type=str.lower,
+            choices=Article.Language.values,
+            help="The articles' language, instead of the one each text is written in (detected "
+            "from its script).",
+        )
 
     def handle(
-        self, *args, paths: list[str], update: bool, publish: bool, force: bool, **options
+        self,
+        *args,
+        paths: list[str],
+        update: bool,
+        publish: bool,
+        force: bool,
+        language: str | None,
+        **options,
     ) -> None:
+        # The parser checks --language; call_command(language=…) bypasses it.
+        languages = Article.Language.values
+        if language is not None and language not in languages:
+            raise CommandError(
+                f"Unknown language {language!r}; choose one of {', '.join(languages)}."
+            )
         matcher = taxonomy_matcher()
         sources = [source for path in paths for source in self.sources(path)]
         failed = duplicates = 0
@@ -70,7 +92,12 @@ class Command(BaseCommand):
                 if read is None:
                     raise ImportFailed(problem)
                 result = import_text(
-                    read(), update=update, publish=publish, force=force, matcher=matcher
+                    read(),
+                    update=update,
+                    publish=publish,
+                    force=force,
+                    language=language,
+                    matcher=matcher,
                 )
             except ImportFailed as error:
                 failed += 1
