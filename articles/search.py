@@ -5,6 +5,12 @@ alternatives and `-word` to exclude. PostgreSQL understands that syntax natively
 (`websearch_to_tsquery`); SQLite's FTS5 gets the same query translated by `to_fts5()`. Both
 rank a title match above a body-only match and break ties by recency.
 
+Each search is in one language, the page's (`current_language()`): it finds only articles
+written in it, and respellings come from that language's names and titles. English and
+Russian are stemmed; Japanese, written without spaces, is matched as substrings (any word
+of two or more characters, wherever it stands in a sentence), so each backend indexes an
+article the way its language needs: see `articles.search_backends`.
+
 The index follows every change: `articles.signals` calls `reindex()` when an article, its
 tags, countries or areas change; code that bypasses model signals (bulk creation,
 `QuerySet.update()` of the title, standfirst or body) must call `reindex()` itself.
@@ -23,7 +29,7 @@ from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Article, ArticleQuerySet
+from articles.models import Article, ArticleQuerySet, current_language
 
 MAX_QUERY_LENGTH = 200
 # Private-use characters mark highlights inside snippets: they cannot clash with article
@@ -136,16 +142,21 @@ class RankedResults(Sequence):
 
     ordered = True  # tells the paginator the order is deliberate
 
-    def __init__(self, articles: ArticleQuerySet, text: str, query: ParsedQuery) -> None:
+    def __init__(
+        self, articles: ArticleQuerySet, text: str, query: ParsedQuery, language: str
+    ) -> None:
         self.articles = articles
         self.text = text
         self.query = query
+        self.language = language
 
     @cached_property
     def _candidates(self) -> list[int]:
         if self.query.is_empty:
             return []
-        return backend().candidate_ids(self.articles, self.text, self.query, MAX_CANDIDATES + 1)
+        return backend().candidate_ids(
+            self.articles, self.text, self.query, MAX_CANDIDATES + 1, self.language
+        )
 
     @property
     def candidate_ids(self) -> list[int]:
@@ -171,7 +182,9 @@ class RankedResults(Sequence):
         start, stop, _ = index.indices(len(self))
         if stop <= start:
             return []
-        ranked = backend().ranked_ids(self.candidate_ids, self.text, self.query, stop)
+        ranked = backend().ranked_ids(
+            self.candidate_ids, self.text, self.query, stop, self.language
+        )
         ids = ranked[start:stop]
         found = self.articles.filter(pk__in=ids).in_bulk()
         return [found[pk] for pk in ids if pk in found]
@@ -181,15 +194,25 @@ class RankedResults(Sequence):
         return Article.objects.filter(pk__in=backend().id_list(self.candidate_ids))
 
 
-def search(articles: ArticleQuerySet, text: str) -> RankedResults:
-    """`articles` matching `text`, most relevant first, newest first among equals.
+def search(articles: ArticleQuerySet, text: str, language: str | None = None) -> RankedResults:
+    """Those of `articles` written in `language` (by default the page's) that match `text`,
+    most relevant first, newest first among equals.
 
     Lazy: nothing runs until the results are counted or sliced.
     """
-    return RankedResults(articles, text, parse_query(text))
+    language = _checked(language)
+    return RankedResults(articles.in_language(language), text, parse_query(text), language)
 
 
-def highlight(articles: Iterable[Article], text: str) -> None:
+def _checked(language: str | None) -> str:
+    """`language`, or the page's; backends build SQL names from it, so only known codes."""
+    language = language or current_language()
+    if language not in Article.Language.values:
+        raise ValueError(f"Articles are not written in {language!r}.")
+    return language
+
+
+def highlight(articles: Iterable[Article], text: str, language: str | None = None) -> None:
     """Give each article a `snippet`: body text around the matches, with `<mark>` on them.
 
     One query for the whole page of results.
@@ -198,9 +221,50 @@ def highlight(articles: Iterable[Article], text: str) -> None:
     if not articles:
         return
     query = parse_query(text)
-    raw = {} if query.is_empty else backend().snippets([a.pk for a in articles], text, query)
+    language = _checked(language)
+    raw = (
+        {}
+        if query.is_empty
+        else backend().snippets([a.pk for a in articles], text, query, language)
+    )
     for article in articles:
         article.snippet = render_snippet(raw.get(article.pk, ""))
+
+
+# How much text a snippet made in Python (`excerpt`) shows before and after its first match.
+EXCERPT_BEFORE = 40
+EXCERPT_AFTER = 120
+
+
+def excerpt(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """The part of `text` around the first of `spans` (start, end), every span in it marked.
+
+    For what the database cannot highlight itself (Japanese, and stemmed Russian on SQLite);
+    with no span, the start of the text.
+    """
+    spans = sorted(spans)
+    if not spans:
+        return text[: EXCERPT_BEFORE + EXCERPT_AFTER]
+    start = max(0, spans[0][0] - EXCERPT_BEFORE)
+    stop = min(len(text), spans[0][1] + EXCERPT_AFTER)
+    pieces = ["… " if start else ""]
+    position = start
+    for span_start, span_end in spans:
+        if span_start < position or span_end > stop:
+            continue
+        pieces += [text[position:span_start], MARK_START, text[span_start:span_end], MARK_END]
+        position = span_end
+    pieces += [text[position:stop], " …" if stop < len(text) else ""]
+    return "".join(pieces)
+
+
+def substring_spans(text: str, words: Iterable[str]) -> list[tuple[int, int]]:
+    """Where each of `words` occurs in `text`, ignoring case: Japanese matching."""
+    words = sorted({word for word in words if word}, key=len, reverse=True)
+    if not words:
+        return []
+    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+    return [match.span() for match in pattern.finditer(text)]
 
 
 def render_snippet(raw: str) -> SafeString:
@@ -212,16 +276,21 @@ def render_snippet(raw: str) -> SafeString:
     return mark_safe(html)
 
 
-def suggest(text: str) -> str | None:
+def suggest(text: str, language: str | None = None) -> str | None:
     """A respelling of `text` with its unknown words replaced by close known ones, if any.
 
-    Known words are those of country, area and tag names and of published titles.
+    Known words are those of country, area and tag names and of published titles, in
+    `language` (by default the page's). Japanese gets none: it is matched by characters, and
+    a respelling of kanji would be a guess.
     """
+    language = _checked(language)
+    if language == "ja":
+        return None
     query = parse_query(text)
     words = [word for word in query.words if len(word) >= 4 and not word.isdigit()][:6]
     if not words:
         return None
-    corrections = backend().corrections(words)
+    corrections = backend().corrections(words, language)
     if not corrections:
         return None
 

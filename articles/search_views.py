@@ -1,4 +1,8 @@
-"""The search page: ranked, highlighted results, narrowed by the same facets as /articles/."""
+"""The search page: ranked, highlighted results, narrowed by the same facets as /articles/.
+
+A page searches the articles written in its own language only (/ja/search/ finds Japanese
+articles), and offers respellings from that language's words.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from django.urls import reverse
 
 from articles import search
 from articles.facets import Selection, facets_for
-from articles.models import Article
+from articles.models import Article, current_language
 from articles.pagination import ArticlePaginator
 
 
@@ -50,15 +54,16 @@ def _paginated(results: search.RankedResults) -> ArticlePaginator:
 
 
 def _results(request: HttpRequest, selection: SearchSelection) -> dict[str, Any]:
-    published = selection.apply(Article.objects.published())
+    language = current_language()
+    published = selection.apply(Article.objects.published()).for_cards()
     shown = selection.query
-    paginator = _paginated(search.search(published.for_cards(), shown))
+    paginator = _paginated(search.search(published, shown, language))
     suggestion = None
     if paginator.count == 0:
         # Nothing found: if a respelling finds something, show that instead of a dead end.
-        suggestion = search.suggest(shown)
+        suggestion = search.suggest(shown, language)
         if suggestion:
-            respelled = _paginated(search.search(published.for_cards(), suggestion))
+            respelled = _paginated(search.search(published, suggestion, language))
             if respelled.count:
                 paginator, shown = respelled, suggestion
             else:
@@ -68,8 +73,10 @@ def _results(request: HttpRequest, selection: SearchSelection) -> dict[str, Any]
     except InvalidPage:
         raise Http404("No such page of results.") from None
     articles = list(page.object_list)
-    search.highlight(articles, shown)
-    facets = facets_for(replace(selection, query=shown), paginator.object_list.as_queryset())
+    search.highlight(articles, shown, language)
+    facets = facets_for(
+        replace(selection, query=shown), paginator.object_list.as_queryset(), language
+    )
     return {
         "articles": articles,
         "page_obj": page,

@@ -1,17 +1,34 @@
-"""SQLite search: an FTS5 table, `articles_search`, with one row per article (rowid = id).
+"""SQLite search: FTS5 tables with one row per article (rowid = id).
 
-Columns: title, dek, tags, places (countries and areas), body; the Porter stemmer gives
-English stemming. The migration sets the table's `rank` to column-weighted BM25; `search()`
-adds the tiers that make a title hit outrank any body-only hit, as on PostgreSQL. Deleting an
-article deletes its row through a trigger; everything else goes through `reindex()`.
+Columns: title, dek, tags, places (countries and areas), body. The migrations set each
+table's `rank` to column-weighted BM25; `ranked_ids()` adds the tiers that make a title hit
+outrank any body-only hit, as on PostgreSQL. Deleting an article deletes its rows through
+triggers; everything else goes through `reindex()`.
+
+- English: `articles_search`, Porter stemmer, as always.
+- Russian: the same table, but each word is stored as its root: Snowball's Russian stemmer
+  (`snowballstemmer`) applied until the word stops changing, as PostgreSQL does (see
+  `postgres.py` for why one pass is not enough); queries are rooted the same way. As the
+  table then holds roots, snippets come from `articles.search.excerpt`, marking the words of
+  the body whose root was asked for.
+- Japanese: `articles_search_ja`, FTS5's `trigram` tokenizer (SQLite 3.34 or later), which
+  finds any substring of three or more characters through the index. Shorter words (two
+  characters, the commonest Japanese word length, or one) cannot use it and are matched
+  with LIKE over the Japanese rows: correct, but a scan of them, so on SQLite a Japanese
+  search that has no word of three characters costs time in proportion to the Japanese
+  articles (PostgreSQL indexes bigrams and has no such case). Ranking is by where a word
+  appears (title, then standfirst or tags, then the rest), then newest first.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import re
+import threading
 
+import snowballstemmer
 from django.db import connection, connections
 from django.db.models.expressions import RawSQL
 
@@ -23,87 +40,217 @@ from articles.models import (
     Tag,
     TaggedArticle,
 )
-from articles.search import MARK_END, MARK_START, ParsedQuery, to_fts5
+from articles.search import (
+    MARK_END,
+    MARK_START,
+    ParsedQuery,
+    Phrase,
+    excerpt,
+    substring_spans,
+    to_fts5,
+)
 from countries.models import CooperationArea, Country
 
 TABLE = "articles_search"
+JAPANESE_TABLE = "articles_search_ja"
+COLUMNS = ("title", "dek", "tags", "places", "body")
 BODY_COLUMN = 4
 # difflib ratio a known word needs to be offered as a respelling.
 SUGGESTION_CUTOFF = 0.8
+# The trigram tokenizer indexes nothing shorter.
+TRIGRAM = 3
+
+_WORD = re.compile(r"\w+")
+# A Snowball stemmer keeps state while it works: one per thread.
+_stemmers = threading.local()
 
 
-# Migration 0003 creates this trigger; SQLite drops a table's triggers whenever a migration
-# rebuilds the table (as adding most columns to articles_article does), so it is created
-# again after every migrate (articles.apps).
-DELETE_TRIGGER = (
-    f"CREATE TRIGGER IF NOT EXISTS articles_search_delete AFTER DELETE ON articles_article "
-    f"BEGIN DELETE FROM {TABLE} WHERE rowid = old.id; END"
-)
+# Migrations 0003 and 0012 create these triggers; SQLite drops a table's triggers whenever a
+# migration rebuilds the table (as adding most columns to articles_article does), so they are
+# created again after every migrate (articles.apps).
+DELETE_TRIGGERS = {
+    table: (
+        f"CREATE TRIGGER IF NOT EXISTS {table}_delete AFTER DELETE ON articles_article "
+        f"BEGIN DELETE FROM {table} WHERE rowid = old.id; END"
+    )
+    for table in (TABLE, JAPANESE_TABLE)
+}
 
 
 def ensure_delete_trigger(using: str) -> None:
-    """Recreate the trigger that removes a deleted article's search row, if it went missing."""
+    """Recreate the triggers that remove a deleted article's search rows, if they went
+    missing."""
     database = connections[using]
-    if TABLE in database.introspection.table_names():
-        with database.cursor() as cursor:
-            cursor.execute(DELETE_TRIGGER)
+    tables = database.introspection.table_names()
+    with database.cursor() as cursor:
+        for table, trigger in DELETE_TRIGGERS.items():
+            if table in tables:
+                cursor.execute(trigger)
+
+
+@functools.lru_cache(maxsize=50_000)
+def russian_root(word: str) -> str:
+    """`word` stemmed until it stops changing: "саммит", "саммита", "саммите" give `самм`."""
+    if not hasattr(_stemmers, "russian"):
+        _stemmers.russian = snowballstemmer.stemmer("russian")
+    word = word.lower()
+    for _ in range(5):
+        stem = _stemmers.russian.stemWord(word)
+        if stem == word:
+            break
+        word = stem
+    return word
+
+
+def russian_roots(text: str | None) -> str:
+    """`text` with each word replaced by its root: what a Russian row holds."""
+    return _WORD.sub(lambda match: russian_root(match.group(0)), text or "")
+
+
+def _rooted(parsed: ParsedQuery) -> ParsedQuery:
+    def rooted(phrase: Phrase) -> Phrase:
+        return Phrase(tuple(russian_root(word) for word in phrase.words))
+
+    return ParsedQuery(
+        tuple(tuple(rooted(phrase) for phrase in clause) for clause in parsed.required),
+        tuple(rooted(phrase) for phrase in parsed.excluded),
+    )
 
 
 def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def reindex(ids: list[int]) -> None:
-    """Replace the FTS rows of these articles with what the database holds now."""
-    placeholders = ", ".join(["%s"] * len(ids))
-    article, tagged, tag = _table(Article), _table(TaggedArticle), _table(Tag)
+def _rows_sql(table: str, language_condition: str, wrap: str = "{}") -> str:
+    """INSERT … SELECT of the rows of the articles whose ids are given, in `table`."""
+
+    def name(alias: str) -> str:
+        translated = " ".join(
+            f"WHEN '{code}' THEN {alias}.name_{code}" for code in Article.Language.values
+        )
+        return f"coalesce(nullif(CASE a.language {translated} END, ''), {alias}.name)"
+
+    tagged, tag = _table(TaggedArticle), _table(Tag)
     linked_country, country = _table(ArticleCountry), _table(Country)
     linked_area, area = _table(ArticleArea), _table(CooperationArea)
+    columns = [
+        "a.title",
+        "a.dek",
+        f"""coalesce((SELECT group_concat(t.name, ' ') FROM {tagged} ta
+            JOIN {tag} t ON t.id = ta.tag_id WHERE ta.content_object_id = a.id), '')""",
+        f"""coalesce((SELECT group_concat({name("c")}, ' ') FROM {linked_country} ac
+            JOIN {country} c ON c.id = ac.country_id WHERE ac.article_id = a.id), '')
+        || ' ' ||
+        coalesce((SELECT group_concat({name("ar")}, ' ') FROM {linked_area} aa
+            JOIN {area} ar ON ar.id = aa.area_id WHERE aa.article_id = a.id), '')""",
+        "a.body",
+    ]
+    return f"""
+        INSERT INTO {table} (rowid, {", ".join(COLUMNS)})
+        SELECT a.id, {", ".join(wrap.format(column) for column in columns)}
+        FROM {_table(Article)} a WHERE a.id IN (SELECT value FROM json_each(%s))
+        AND {language_condition}
+    """
+
+
+def reindex(ids: list[int]) -> None:
+    """Replace the FTS rows of these articles with what the database holds now."""
+    connection.ensure_connection()
+    connection.connection.create_function(
+        "articles_russian_roots", 1, russian_roots, deterministic=True
+    )
+    ids_json = json.dumps(ids)
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TABLE} WHERE rowid IN ({placeholders})", ids)
+        for table in (TABLE, JAPANESE_TABLE):
+            cursor.execute(
+                f"DELETE FROM {table} WHERE rowid IN (SELECT value FROM json_each(%s))",
+                [ids_json],
+            )
+        cursor.execute(_rows_sql(TABLE, "a.language = 'en'"), [ids_json])
         cursor.execute(
-            f"""
-            INSERT INTO {TABLE} (rowid, title, dek, tags, places, body)
-            SELECT a.id, a.title, a.dek,
-                coalesce((SELECT group_concat(t.name, ' ') FROM {tagged} ta
-                          JOIN {tag} t ON t.id = ta.tag_id
-                          WHERE ta.content_object_id = a.id), ''),
-                coalesce((SELECT group_concat(c.name, ' ') FROM {linked_country} ac
-                          JOIN {country} c ON c.id = ac.country_id
-                          WHERE ac.article_id = a.id), '')
-                || ' ' ||
-                coalesce((SELECT group_concat(ar.name, ' ') FROM {linked_area} aa
-                          JOIN {area} ar ON ar.id = aa.area_id
-                          WHERE aa.article_id = a.id), ''),
-                a.body
-            FROM {article} a WHERE a.id IN ({placeholders})
-            """,
-            ids,
+            _rows_sql(TABLE, "a.language = 'ru'", wrap="articles_russian_roots({})"), [ids_json]
         )
+        cursor.execute(_rows_sql(JAPANESE_TABLE, "a.language = 'ja'"), [ids_json])
+
+
+def _like(word: str, columns=COLUMNS) -> tuple[str, list[str]]:
+    """`word` anywhere in one of `columns` of a Japanese row.
+
+    The ESCAPE clause matters beyond escaping: without it SQLite 3.40's trigram tokenizer
+    answers a LIKE of two multibyte characters from its index, and finds nothing.
+    """
+    pattern = "%" + re.sub(r"([\\%_])", r"\\\1", word) + "%"
+    sql = " OR ".join(f"s.{column} LIKE %s ESCAPE '\\'" for column in columns)
+    return f"({sql})", [pattern] * len(columns)
+
+
+def _all_of(conditions: list[tuple[str, list]], joiner: str = " AND ") -> tuple[str, list]:
+    return (
+        "(" + joiner.join(sql for sql, _ in conditions) + ")",
+        [param for _, params in conditions for param in params],
+    )
+
+
+def _japanese_filter(parsed: ParsedQuery) -> tuple[str, list]:
+    """The WHERE condition, over `articles_search_ja s`, of a Japanese query.
+
+    Clauses whose words all have three characters or more go to the trigram index (MATCH);
+    the others, and exclusions, are LIKE conditions tested on the rows the index found.
+    """
+    indexed, tested = [], []
+    for clause in parsed.required:
+        if all(len(word) >= TRIGRAM for phrase in clause for word in phrase.words):
+            indexed.append(
+                " OR ".join(
+                    "(" + " AND ".join(f'"{word}"' for word in phrase.words) + ")"
+                    for phrase in clause
+                )
+            )
+        else:
+            tested.append(
+                _all_of(
+                    [_all_of([_like(word) for word in phrase.words]) for phrase in clause],
+                    " OR ",
+                )
+            )
+    for phrase in parsed.excluded:
+        sql, params = _all_of([_like(word) for word in phrase.words])
+        tested.append((f"NOT {sql}", params))
+    if indexed:
+        match = " AND ".join(f"({clause})" for clause in indexed)
+        tested.insert(0, (f"s.{JAPANESE_TABLE} MATCH %s", [match]))
+    return _all_of(tested)
 
 
 def candidate_ids(
-    articles: ArticleQuerySet, text: str, parsed: ParsedQuery, limit: int
+    articles: ArticleQuerySet, text: str, parsed: ParsedQuery, limit: int, language: str
 ) -> list[int]:
     """Up to `limit` matching ids, newest first, without ranking anything.
 
     The CROSS JOIN makes SQLite run the full-text match once and look articles up by id,
     rather than run the match again for every published article.
     """
+    if language == "ja":
+        table, (condition, params) = JAPANESE_TABLE, _japanese_filter(parsed)
+    else:
+        query = _rooted(parsed) if language == "ru" else parsed
+        table, condition, params = TABLE, f"s.{TABLE} MATCH %s", [to_fts5(query)]
     allowed_sql, allowed_params = articles.order_by().values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            SELECT a.id FROM {TABLE} s CROSS JOIN {_table(Article)} a ON a.id = s.rowid
-            WHERE s.{TABLE} MATCH %s AND a.id IN ({allowed_sql})
+            SELECT a.id FROM {table} s CROSS JOIN {_table(Article)} a ON a.id = s.rowid
+            WHERE {condition} AND a.id IN ({allowed_sql})
             ORDER BY a.publish_at DESC, a.id DESC LIMIT %s
             """,
-            [to_fts5(parsed), *allowed_params, limit],
+            [*params, *allowed_params, limit],
         )
         return [row[0] for row in cursor.fetchall()]
 
 
-def ranked_ids(ids: list[int], text: str, parsed: ParsedQuery, limit: int) -> list[int]:
+def ranked_ids(
+    ids: list[int], text: str, parsed: ParsedQuery, limit: int, language: str
+) -> list[int]:
     """The `limit` best of these candidates, ranked as PostgreSQL's weights rank them: title
     hits first, then standfirst or tag hits, then the rest; BM25 orders each tier, recency
     breaks ties.
@@ -113,6 +260,10 @@ def ranked_ids(ids: list[int], text: str, parsed: ParsedQuery, limit: int) -> li
     """
     if not ids:
         return []
+    if language == "ja":
+        return _ranked_japanese_ids(ids, parsed, limit)
+    if language == "ru":
+        parsed = _rooted(parsed)
     any_phrase = " OR ".join(
         '"' + " ".join(phrase.words) + '"' for clause in parsed.required for phrase in clause
     )
@@ -137,12 +288,44 @@ def ranked_ids(ids: list[int], text: str, parsed: ParsedQuery, limit: int) -> li
         return [row[0] for row in cursor.fetchall()]
 
 
+def _ranked_japanese_ids(ids: list[int], parsed: ParsedQuery, limit: int) -> list[int]:
+    """Title hits first, then standfirst or tag hits, then the rest; newest first in each."""
+    in_title = _all_of([_like(word, ("title",)) for word in parsed.words], " OR ")
+    in_dek_or_tags = _all_of([_like(word, ("dek", "tags")) for word in parsed.words], " OR ")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT s.rowid FROM {JAPANESE_TABLE} s
+            CROSS JOIN {_table(Article)} a ON a.id = s.rowid
+            WHERE s.rowid IN (SELECT value FROM json_each(%s))
+            ORDER BY CASE WHEN {in_title[0]} THEN 0 WHEN {in_dek_or_tags[0]} THEN 1 ELSE 2 END,
+                a.publish_at DESC, a.id DESC
+            LIMIT %s
+            """,
+            [json.dumps(ids), *in_title[1], *in_dek_or_tags[1], limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def id_list(ids: list[int]) -> RawSQL:
     """A subquery of these ids, passed as one JSON parameter however many there are."""
     return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
 
 
-def snippets(ids: list[int], text: str, parsed: ParsedQuery) -> dict[int, str]:
+def snippets(ids: list[int], text: str, parsed: ParsedQuery, language: str) -> dict[int, str]:
+    if language == "ja":
+        bodies = Article.objects.filter(pk__in=ids).values_list("pk", "body")
+        return {pk: excerpt(body, substring_spans(body, parsed.words)) for pk, body in bodies}
+    if language == "ru":
+        roots = {russian_root(word) for word in parsed.words}
+        bodies = Article.objects.filter(pk__in=ids).values_list("pk", "body")
+        return {
+            pk: excerpt(
+                body,
+                [m.span() for m in _WORD.finditer(body) if russian_root(m.group(0)) in roots],
+            )
+            for pk, body in bodies
+        }
     placeholders = ", ".join(["%s"] * len(ids))
     with connection.cursor() as cursor:
         cursor.execute(
@@ -153,23 +336,21 @@ def snippets(ids: list[int], text: str, parsed: ParsedQuery) -> dict[int, str]:
         return dict(cursor.fetchall())
 
 
-def corrections(words: list[str]) -> dict[str, str]:
+def corrections(words: list[str], language: str) -> dict[str, str]:
     """For each word that is not a known name word, the closest one (difflib), if close.
 
-    Known words come from country, area and tag names, in one query. A respelling is only
-    shown when it finds published articles, so names used only by drafts reveal nothing.
+    Known words come from country, area and tag names in `language`, in one query. A
+    respelling is only shown when it finds published articles, so names used only by drafts
+    reveal nothing.
     """
-    names = (
-        Country.objects.order_by()
-        .values_list("name")
-        .union(
-            CooperationArea.objects.order_by().values_list("name"),
-            Tag.objects.order_by().values_list("name"),
+    name = f"coalesce(nullif(name_{language}, ''), name)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {name} FROM {_table(Country)} UNION SELECT {name} "
+            f"FROM {_table(CooperationArea)} UNION SELECT name FROM {_table(Tag)}"
         )
-    )
-    vocabulary = {
-        word for (name,) in names for word in re.findall(r"\w+", name.lower()) if len(word) >= 4
-    }
+        names = [row[0] for row in cursor.fetchall()]
+    vocabulary = {word for name in names for word in _WORD.findall(name.lower()) if len(word) >= 4}
     found = {}
     for word in words:
         if word in vocabulary:
