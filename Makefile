@@ -10,13 +10,14 @@ STAMP := $(VENV)/.installed
 ENV_FILE := .env
 VNU_JAR := tools/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 
-.PHONY: help bootstrap run test lint format screenshots lighthouse smoke vnu clean \
+.PHONY: help bootstrap run test lint format messages screenshots lighthouse smoke vnu clean \
 	bench bench-clean backup restore security
 
 help:
 	@echo "make run    - set up, load demo content and serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   - set up and run the whole test suite"
 	@echo "make lint   - ruff check and format check"
+	@echo "make messages - update the Japanese and Russian catalogues (locale/*/LC_MESSAGES/django.po)"
 	@echo "make screenshots - full-page PNGs of every page kind into docs/screenshots/"
 	@echo "make lighthouse  - Lighthouse scores (mobile) for the home page and an article"
 	@echo "make smoke  - start a clean clone in production mode and check every README URL"
@@ -45,6 +46,22 @@ $(ENV_FILE):
 
 bootstrap: $(STAMP) $(ENV_FILE)
 
+# The interface's translations: the .po catalogues are committed, their compiled .mo files are
+# not. Recompiled whenever a catalogue is newer than its .mo; `run` and `test` need them.
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+$(MO_FILES) &: $(PO_FILES) | $(STAMP) $(ENV_FILE)
+	@command -v msgfmt >/dev/null || { \
+	  echo "msgfmt (GNU gettext) is missing, so the translations cannot be compiled:" \
+	  "install it, e.g. apt-get install gettext"; exit 1; }
+	$(PY) manage.py compilemessages --ignore=$(VENV) -v0
+	@touch $(MO_FILES)
+
+# After changing interface text: add the new messages to the catalogues, then translate them.
+messages: bootstrap
+	$(PY) manage.py makemessages -l ja -l ru -e html,txt,py,xml --no-obsolete \
+	  --ignore=$(VENV) --ignore=node_modules --ignore=tools --ignore=staticfiles --ignore=tests
+
 # The W3C HTML checker for tests/summit/test_html_validity.py; needs npm and a Java runtime.
 # Without them that test skips locally (CI installs both, and there it never skips).
 $(VNU_JAR): tools/vnu/package.json tools/vnu/package-lock.json
@@ -61,7 +78,7 @@ vnu:
 run: export DJANGO_DEBUG ?= 1
 # In production mode static files are collected first: templates, and so every command that
 # renders one, need the manifest of hashed file names.
-run: bootstrap
+run: bootstrap $(MO_FILES)
 	@case "$${DJANGO_DEBUG,,}" in 1|true|yes|on) ;; *) $(PY) manage.py collectstatic --noinput -v0 ;; esac
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
@@ -77,7 +94,7 @@ run: bootstrap
 	    PORT=$(PORT) exec $(VENV)/bin/gunicorn -c gunicorn.conf.py summit.wsgi ;; \
 	esac
 
-test: bootstrap vnu
+test: bootstrap vnu $(MO_FILES)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: bootstrap

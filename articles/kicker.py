@@ -22,11 +22,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 
 from countries.models import CooperationArea, Country
 from countries.recognition import recognise
 
-REGION_LABEL = "Region"
+# Translators: the kicker of a story about the region as a whole rather than one country.
+REGION_LABEL = gettext_noop("Region")
 # How much more often than the runner-up a country must be named to lead a story.
 LEAD_FACTOR = 2
 LEAD_MARGIN = 2
@@ -43,7 +45,7 @@ class Kicker:
 
     @classmethod
     def region(cls) -> Kicker:
-        return cls(REGION_LABEL, reverse("countries:list"))
+        return cls(gettext(REGION_LABEL), reverse("countries:list"))
 
 
 def country_mentions(text: str) -> dict[str, int]:

@@ -42,6 +42,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import ngettext
 
 from summit.signin import client_ip, is_sign_in_attempt
 
@@ -164,10 +165,13 @@ def _change(key: str, delta: int, timeout: int) -> int | None:
 
 
 def wait_phrase(seconds: int) -> str:
+    """How long to wait, for the 429 page's "Please try again in …"."""
     if seconds < 90:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
+        # Translators: completes "Please try again in …" (templates/429.html).
+        return ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
     minutes = math.ceil(seconds / 60)
-    return f"{minutes} minutes"
+    # Translators: completes "Please try again in …" (templates/429.html).
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
 
 
 def too_many_requests(request: HttpRequest, bucket: str, retry_after: int) -> HttpResponse:

@@ -20,8 +20,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+
+from summit.context_processors import site_tagline
 
 SCHEMA = "https://schema.org"
 DEFAULT_IMAGE = "img/summit-share.png"
@@ -37,6 +40,7 @@ class NewsItem(Protocol):
 
     title: str
     dek: str
+    language: str
     publish_at: datetime
     lead_image: Any
     tags: Any
@@ -108,9 +112,9 @@ def website(request: HttpRequest) -> dict[str, Any]:
         "@context": SCHEMA,
         "@type": "WebSite",
         "name": settings.SITE_NAME,
-        "description": settings.SITE_TAGLINE,
+        "description": site_tagline(),
         "url": request.build_absolute_uri(reverse("home")),
-        "inLanguage": settings.LANGUAGE_CODE,
+        "inLanguage": translation.get_language() or settings.LANGUAGE_CODE,
         "publisher": publisher(request),
         "potentialAction": {
             "@type": "SearchAction",
@@ -161,7 +165,7 @@ def news_article(request: HttpRequest, article: NewsItem) -> dict[str, Any]:
             }
             for country in article.countries.all()
         ],
-        "inLanguage": settings.LANGUAGE_CODE,
+        "inLanguage": article.language,
         "isAccessibleForFree": True,
     }
 

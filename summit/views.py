@@ -5,10 +5,12 @@ The home page lists articles, so it lives with them (`articles.views.home`).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 
 
@@ -36,11 +38,12 @@ def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
 
 def robots_txt(request: HttpRequest) -> HttpResponse:
     """Crawlers: everything public except the editors' desk and search result pages."""
-    lines = [
-        "User-agent: *",
-        f"Disallow: {reverse('admin:index')}",
-        f"Disallow: {reverse('articles:search')}",
-        "",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
-    ]
+    lines = ["User-agent: *", f"Disallow: {reverse('admin:index')}"]
+    sitemaps = []
+    # Each language has its own search pages and its own sitemap (summit/urls.py).
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            lines.append(f"Disallow: {reverse('articles:search')}")
+            sitemaps.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
+    lines += ["", *sitemaps]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -40,7 +40,7 @@ def article_json_ld(context: dict[str, Any], article: seo.NewsItem) -> SafeStrin
 
 @register.simple_tag(takes_context=True)
 def breadcrumbs_json_ld(context: dict[str, Any], *trail: str) -> SafeString:
-    """`{% breadcrumbs_json_ld "Home" home_url "Tags" tags_url tag.name %}`: name and path
+    """`{% breadcrumbs_json_ld _("Home") home_url _("Tags") tags_url tag.name %}`: name and path
     pairs, then the current page's name (its address is the canonical URL)."""
     request = context["request"]
     *pairs, current = trail

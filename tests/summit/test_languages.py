@@ -345,3 +345,9 @@ def test_no_page_mixes_languages(client):
             if "sitemap" not in page:
                 assert title in body, (language, page)
                 assert not any(other in body for other in others), (language, page)
+
+
+def test_japanese_reading_time_counts_characters():
+    article = Article(language="ja", body="日本とカザフスタンの協力。" * 100)  # 1,300 characters
+    assert article.reading_minutes == 3
+    assert Article(language="en", body="word " * 440).reading_minutes == 2
