@@ -1,5 +1,9 @@
 """Published-article counts per country, area and tag, shared by every page that shows them.
 
+Every count is of one language's articles: by default the language of the page being served
+(`articles.models.current_language()`), or the `language` given. A Japanese article counts
+on /ja/ pages only.
+
 The home page, /tags/, /countries/, /areas/, the coverage matrix and the facets all read the
 same few counts. They are maintained as articles change (`LinkTally`, moved by the write path
 and the model signals by what each change adds or takes away), so reading them costs a few
@@ -11,8 +15,8 @@ counts to.
 
 Cached values are plain data, ids and counts only: names, slugs and addresses are read per
 request, so a value cached for one language can never carry its wording into another's page.
-Cache names are structured ("counts:links", "facets:country=3&tag=7") so a language can be
-added to them later.
+Every cache name ends with the language it counts ("counts:links:ja"), so a value cached for
+one language never answers for another.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from articles.models import (
     LinkTally,
     Tag,
     TaggedArticle,
+    current_language,
     published_condition,
 )
 from summit.cache import cached_for_content
@@ -42,13 +47,17 @@ Counts = dict[int, int]
 
 
 def count_links(
-    articles: QuerySet[Article] | None = None, kinds: Iterable[str] = ("country", "area", "tag")
+    articles: QuerySet[Article] | None = None,
+    kinds: Iterable[str] = ("country", "area", "tag"),
+    language: str | None = None,
 ) -> dict[str, Counts]:
-    """Articles per country, area and tag: published ones, or only those in `articles`.
+    """Articles in `language` (by default the page's) per country, area and tag: published
+    ones, or only those in `articles`.
 
     One query: each link table grouped by what it links to (never by article), all in a
     UNION ALL. Kinds not asked for come back empty.
     """
+    language = language or current_language()
     links = {
         "country": (ArticleCountry, "country_id", "article"),
         "area": (ArticleArea, "area_id", "article"),
@@ -63,7 +72,7 @@ def count_links(
         else:
             chosen = Q(**{f"{article}__in": articles.order_by().values("pk")})
         parts.append(
-            model.objects.filter(chosen)
+            model.objects.filter(chosen, **{f"{article}__language": language})
             .order_by()
             .annotate(kind=Value(kind))
             .values_list("kind", field)
@@ -76,29 +85,36 @@ def count_links(
     return counts
 
 
-def link_counts() -> dict[str, Counts]:
-    """Published articles per country, area and tag in use: {"country": {id: count}, …}."""
-    return cached_for_content("counts:links", _maintained_link_counts)
+def link_counts(language: str | None = None) -> dict[str, Counts]:
+    """Published articles in `language` (by default the page's) per country, area and tag in
+    use: {"country": {id: count}, …}."""
+    language = language or current_language()
+    return cached_for_content(f"counts:links:{language}", lambda: _maintained_link_counts(language))
 
 
 # Read together and shared by the three views of them below; tag pairs are read per tag.
 SHARED_KINDS = tuple(kind for kind in TALLY_KINDS if kind != "tag-tag")
 
 
-def _maintained() -> dict[str, dict]:
-    return cached_for_content("counts:maintained", lambda: LinkTally.objects.counts(SHARED_KINDS))
+def _maintained(language: str) -> dict[str, dict]:
+    return cached_for_content(
+        f"counts:maintained:{language}",
+        lambda: LinkTally.objects.counts(SHARED_KINDS, language=language),
+    )
 
 
-def _maintained_link_counts() -> dict[str, Counts]:
-    counts = _maintained()
+def _maintained_link_counts(language: str) -> dict[str, Counts]:
+    counts = _maintained(language)
     return {kind: dict(counts.get(kind, {})) for kind in ("country", "area", "tag")}
 
 
-def _country_area_counts() -> dict[tuple[int, int], int]:
+def _country_area_counts(language: str | None = None) -> dict[tuple[int, int], int]:
     """From the link tables: the reference for the maintained `country_area_counts()`."""
     rows = (
         ArticleCountry.objects.filter(
-            published_condition("article__"), article__articlearea__isnull=False
+            published_condition("article__"),
+            article__language=language or current_language(),
+            article__articlearea__isnull=False,
         )
         .order_by()
         .values_list("country_id", "article__articlearea__area_id")
@@ -107,22 +123,26 @@ def _country_area_counts() -> dict[tuple[int, int], int]:
     return {(country, area): count for country, area, count in rows}
 
 
-def country_area_counts() -> dict[tuple[int, int], int]:
-    """Published articles per (country id, area id) pair that has any."""
-    return cached_for_content("counts:country-area", _maintained_country_area_counts)
+def country_area_counts(language: str | None = None) -> dict[tuple[int, int], int]:
+    """Published articles in `language` (by default the page's) per (country id, area id)
+    pair that has any."""
+    language = language or current_language()
+    return cached_for_content(
+        f"counts:country-area:{language}",
+        lambda: dict(_maintained(language).get("country-area", {})),
+    )
 
 
-def _maintained_country_area_counts() -> dict[tuple[int, int], int]:
-    return dict(_maintained().get("country-area", {}))
-
-
-def _tag_counts_by_place() -> dict[str, dict[int, Counts]]:
+def _tag_counts_by_place(language: str | None = None) -> dict[str, dict[int, Counts]]:
     """From the link tables: the reference for the maintained `tag_counts_by_place()`."""
+    language = language or current_language()
 
     def per(model: type[Model], kind: str, field: str) -> QuerySet:
         return (
             model.objects.filter(
-                published_condition("article__"), article__tagged_items__isnull=False
+                published_condition("article__"),
+                article__language=language,
+                article__tagged_items__isnull=False,
             )
             .order_by()
             .annotate(kind=Value(kind))
@@ -139,8 +159,8 @@ def _tag_counts_by_place() -> dict[str, dict[int, Counts]]:
     return {kind: dict(by_place) for kind, by_place in counts.items()}
 
 
-def _maintained_tag_counts_by_place() -> dict[str, dict[int, Counts]]:
-    maintained = _maintained()
+def _maintained_tag_counts_by_place(language: str) -> dict[str, dict[int, Counts]]:
+    maintained = _maintained(language)
     counts: dict[str, dict[int, Counts]] = {"country": defaultdict(dict), "area": defaultdict(dict)}
     for kind, pairs in (("country", "country-tag"), ("area", "area-tag")):
         for (place, tag), count in maintained.get(pairs, {}).items():
@@ -148,19 +168,25 @@ def _maintained_tag_counts_by_place() -> dict[str, dict[int, Counts]]:
     return {kind: dict(by_place) for kind, by_place in counts.items()}
 
 
-def tags_with_tag(tag: int) -> Counts:
-    """Published articles per other tag among `tag`'s articles: {other tag: n}."""
+def tags_with_tag(tag: int, language: str | None = None) -> Counts:
+    """Published articles in `language` (by default the page's) per other tag among `tag`'s
+    articles: {other tag: n}."""
+    language = language or current_language()
 
     def read() -> Counts:
-        pairs = LinkTally.objects.counts(["tag-tag"], first=tag).get("tag-tag", {})
-        return {other: count for (_, other), count in pairs.items()}
+        counts = LinkTally.objects.counts(["tag-tag"], first=tag, language=language)
+        return {other: count for (_, other), count in counts.get("tag-tag", {}).items()}
 
-    return cached_for_content(f"counts:tag-tag:{tag}", read)
+    return cached_for_content(f"counts:tag-tag:{tag}:{language}", read)
 
 
-def tag_counts_by_place() -> dict[str, dict[int, Counts]]:
-    """Published articles per tag within each country and area: {"country": {id: {tag: n}}}."""
-    return cached_for_content("counts:place-tag", _maintained_tag_counts_by_place)
+def tag_counts_by_place(language: str | None = None) -> dict[str, dict[int, Counts]]:
+    """Published articles in `language` (by default the page's) per tag within each country
+    and area: {"country": {id: {tag: n}}}."""
+    language = language or current_language()
+    return cached_for_content(
+        f"counts:place-tag:{language}", lambda: _maintained_tag_counts_by_place(language)
+    )
 
 
 def with_counts(objects: Iterable[M], counts: Counts) -> list[M]:
@@ -186,10 +212,11 @@ def top_tags(counts: Counts, limit: int, exclude: Sequence[int] = ()) -> list[Ta
     return sorted(tags, key=lambda tag: (-tag.article_count, tag.name))[:limit]
 
 
-def tags_in_use() -> list[Tag]:
-    """Tags on at least one published article, by name, each with `article_count`.
+def tags_in_use(language: str | None = None) -> list[Tag]:
+    """Tags on at least one published article in `language` (by default the page's), by
+    name, each with `article_count`.
 
     Reads the tag table (the vocabulary, not the articles) and the cached counts.
     """
-    counts = link_counts()["tag"]
+    counts = link_counts(language)["tag"]
     return [tag for tag in with_counts(Tag.objects.order_by("name"), counts) if tag.article_count]

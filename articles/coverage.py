@@ -2,9 +2,10 @@
 
 It answers "what has the desk covered, and where are the gaps?": countries in rows (the
 region first), areas in columns, each cell the number of published articles on both, shaded
-by volume and linking to that selection of /articles/. The counts come from the cached
-aggregates of `articles.counts`; a request reads the countries and areas themselves (two
-queries, whatever the number of articles).
+by volume and linking to that selection of /articles/. It counts the articles in the page's
+language only, as the lists its cells link to do. The counts come from the cached aggregates
+of `articles.counts`; a request reads the countries and areas themselves (two queries,
+whatever the number of articles).
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from dataclasses import dataclass
 
 from django.template.defaultfilters import pluralize
 
-from articles.counts import country_area_counts
+from articles.counts import country_area_counts, link_counts, with_counts
 from articles.facets import Selection
-from articles.taxonomy import with_article_counts
+from articles.models import current_language
 from countries.models import CooperationArea, Country
 
 HEAT_LEVELS = 4
@@ -75,13 +76,16 @@ def legend(highest: int) -> list[LegendEntry]:
     return entries
 
 
-def coverage_matrix() -> CoverageMatrix:
+def coverage_matrix(language: str | None = None) -> CoverageMatrix:
+    """The matrix of the published articles in `language`, by default the page's."""
+    language = language or current_language()
+    totals = link_counts(language)
     countries = sorted(
-        with_article_counts(Country.objects.all()),
+        with_counts(Country.objects.all(), totals["country"]),
         key=lambda c: (ROLE_ORDER.get(c.role, 99), c.name),
     )
-    areas = list(with_article_counts(CooperationArea.objects.all()))
-    counts = country_area_counts()
+    areas = with_counts(CooperationArea.objects.all(), totals["area"])
+    counts = country_area_counts(language)
     highest = max(counts.values(), default=0)
     rows = []
     for country in countries:

@@ -25,7 +25,7 @@ from articles.counts import (
     top_tags,
     with_counts,
 )
-from articles.models import Article, ArticleQuerySet, Tag
+from articles.models import Article, ArticleQuerySet, Tag, current_language
 from countries.models import CooperationArea, Country
 from summit.cache import cached_for_content
 
@@ -146,37 +146,43 @@ class Facets:
         return bool(self.countries or self.areas or self.tags)
 
 
-def facets_for(selection: Selection, articles: QuerySet[Article]) -> Facets:
+def facets_for(
+    selection: Selection, articles: QuerySet[Article], language: str | None = None
+) -> Facets:
     """Options that narrow `articles` further, each with how many articles it would leave.
 
-    Counts over exactly `articles` (e.g. search results), uncached: one aggregate query
-    bounded by that set, then the few countries, areas and tags it names.
+    Counts over exactly `articles` (e.g. search results) in `language` (by default the
+    page's), uncached: one aggregate query bounded by that set, then the few countries, areas
+    and tags it names.
     """
-    return _options(selection, count_links(articles, kinds=_open_kinds(selection)))
+    counts = count_links(articles, kinds=_open_kinds(selection), language=language)
+    return _options(selection, counts)
 
 
-def selection_facets(selection: Selection) -> Facets:
-    """Facets of the published articles in `selection`, from cached counts.
+def selection_facets(selection: Selection, language: str | None = None) -> Facets:
+    """Facets of the published articles in `selection` and `language` (by default the
+    page's), from cached counts.
 
     No selection reads the site-wide counts; a single country or area reads the maintained
     country-by-area and tag-by-place counts; a single tag reads the latter for countries and
     areas and the tag-by-tag counts for the tags that go with it; anything narrower counts its
-    own matches. Each is shared between requests until the content changes.
+    own matches. Each is shared between requests in that language until the content changes.
     """
+    language = language or current_language()
     if selection.is_empty:
-        return _options(selection, link_counts())
+        return _options(selection, link_counts(language))
     if len(selection.tags) + bool(selection.country) + bool(selection.area) == 1:
-        by_place = tag_counts_by_place()
+        by_place = tag_counts_by_place(language)
         if selection.country:
             place = selection.country.pk
-            pairs = country_area_counts()
+            pairs = country_area_counts(language)
             counts = {
                 "area": {area: n for (country, area), n in pairs.items() if country == place},
                 "tag": by_place["country"].get(place, {}),
             }
         elif selection.area:
             place = selection.area.pk
-            pairs = country_area_counts()
+            pairs = country_area_counts(language)
             counts = {
                 "country": {country: n for (country, area), n in pairs.items() if area == place},
                 "tag": by_place["area"].get(place, {}),
@@ -189,11 +195,12 @@ def selection_facets(selection: Selection) -> Facets:
             }
             # Tags that go with this one, and the tag itself (its own articles).
             counts["tag"] = {
-                **tags_with_tag(tag),
-                tag: link_counts()["tag"].get(tag, 0),
+                **tags_with_tag(tag, language),
+                tag: link_counts(language)["tag"].get(tag, 0),
             }
         return _options(selection, counts)
-    return _options(selection, _selection_counts(selection, kinds=_open_kinds(selection)))
+    counts = _selection_counts(selection, kinds=_open_kinds(selection), language=language)
+    return _options(selection, counts)
 
 
 def _open_kinds(selection: Selection) -> tuple[str, ...]:
@@ -206,16 +213,19 @@ def _open_kinds(selection: Selection) -> tuple[str, ...]:
     return tuple(kinds)
 
 
-def _selection_counts(selection: Selection, kinds: tuple[str, ...]) -> dict[str, Counts]:
-    """Counts over the selection's own matches, cached per selection (ids, not slugs)."""
+def _selection_counts(
+    selection: Selection, kinds: tuple[str, ...], language: str
+) -> dict[str, Counts]:
+    """Counts over the selection's own matches in `language`, cached per selection (ids, not
+    slugs) and language."""
     params = [("tag", tag.pk) for tag in sorted(selection.tags, key=lambda tag: tag.pk)]
     if selection.country:
         params.append(("country", selection.country.pk))
     if selection.area:
         params.append(("area", selection.area.pk))
-    name = f"facets:{urlencode(params)}:{','.join(kinds)}"
-    matches = selection.apply(Article.objects.published())
-    return cached_for_content(name, lambda: count_links(matches, kinds=kinds))
+    name = f"facets:{urlencode(params)}:{','.join(kinds)}:{language}"
+    matches = selection.apply(Article.objects.published().in_language(language))
+    return cached_for_content(name, lambda: count_links(matches, kinds=kinds, language=language))
 
 
 def _options(selection: Selection, counts: dict[str, Counts]) -> Facets:

@@ -39,6 +39,8 @@ from summit.dates import format_local
 from summit.rendering import render_markdown
 
 WORDS_PER_MINUTE = 220
+# The usual estimate for adult readers of Japanese (kanji and kana together).
+JAPANESE_CHARACTERS_PER_MINUTE = 500
 
 
 def current_language() -> str:
@@ -391,6 +393,7 @@ class ArticleQuerySet(models.QuerySet):
             "area": (ArticleArea, "area", "article", article.cooperation_areas.all()),
             "country": (ArticleCountry, "country", "article", article.countries.all()),
         }
+        articles = qn(Article._meta.db_table)
         newest, newest_params, scored, scored_params = [], [], [], []
         for kind, (model, target, source, linked) in links.items():
             ids = [obj.pk for obj in linked]
@@ -402,12 +405,14 @@ class ArticleQuerySet(models.QuerySet):
             for pk in ids:
                 # Each part keeps its own ORDER BY and LIMIT, which SQLite allows only inside
                 # a subquery.
+                # Candidates in the article's language: a translation's readers read that.
                 newest.append(
                     f"SELECT * FROM (SELECT {article_column} AS id FROM {table} "
-                    f"WHERE {target_column} = %s ORDER BY {article_column} DESC LIMIT %s) "
-                    f"AS newest_{len(newest)}"
+                    f"JOIN {articles} ON {articles}.id = {article_column} "
+                    f"WHERE {target_column} = %s AND {articles}.language = %s "
+                    f"ORDER BY {article_column} DESC LIMIT %s) AS newest_{len(newest)}"
                 )
-                newest_params += [pk, RELATED_CANDIDATES[kind]]
+                newest_params += [pk, article.language, RELATED_CANDIDATES[kind]]
             scored.append(
                 f"SELECT {article_column} AS article_id, %s AS weight FROM {table} "
                 f"WHERE {target_column} IN ({', '.join(['%s'] * len(ids))}) "
@@ -419,7 +424,6 @@ class ArticleQuerySet(models.QuerySet):
         visible, visible_params = (
             self.order_by().values("pk").query.get_compiler(connection=connection).as_sql()
         )
-        articles = qn(Article._meta.db_table)
         sql = (
             f"WITH candidates AS ({' UNION '.join(newest)}), "
             "scores AS (SELECT article_id, SUM(weight) AS score, COUNT(*) AS shared "
@@ -826,8 +830,44 @@ class Article(models.Model):
             if set_related is not None:
                 set_related()
             record_revision([self], user=user, comment=comment)
-            _announce([self.pk])
+            shared = self._share_places_with_story(user=user)
+            _announce([self.pk, *shared])
             _delete_images_when_unused(released)
+
+    def _share_places_with_story(self, *, user: Editor) -> list[int]:
+        """Give the original and every translation this article's countries and areas,
+        which belong to the story; returns the ids of the articles that changed."""
+        story = list(
+            Article.objects.in_story(self)
+            .exclude(pk=self.pk)
+            .prefetch_related("countries", "cooperation_areas")
+        )
+        if not story:
+            return []
+        countries = {country.pk for country in self.countries.all()}
+        areas = {area.pk for area in self.cooperation_areas.all()}
+        changed = []
+        for version in story:
+            differs = False
+            if {country.pk for country in version.countries.all()} != countries:
+                version.countries.set(countries)
+                differs = True
+            if {area.pk for area in version.cooperation_areas.all()} != areas:
+                version.cooperation_areas.set(areas)
+                differs = True
+            if differs:
+                changed.append(version)
+        if changed:
+            # An editor with a translation's form open must reload before saving over this.
+            Article.objects.filter(pk__in=[version.pk for version in changed]).update(
+                version=F("version") + 1
+            )
+            record_revision(
+                changed,
+                user=user,
+                comment=f"Countries and areas shared by the story, as saved on “{self}”",
+            )
+        return [version.pk for version in changed]
 
     def publish(self, *, user: Editor, at: datetime | None = None, comment: str = "") -> None:
         """Make the article public at `at` (now by default; a future time schedules it)."""
@@ -931,6 +971,11 @@ class Article(models.Model):
         its own language (the database refuses a second one; this says so in words)."""
         original = self.translation_of
         if original is None:
+            if self.pk and self.translations.filter(language=self.language).exists():
+                language = self.get_language_display()
+                raise ValidationError(
+                    {"language": f"A translation of this article is already in {language}."}
+                )
             return
         if self.pk and original.pk == self.pk:
             raise ValidationError({"translation_of": "An article cannot translate itself."})
@@ -1021,6 +1066,10 @@ class Article(models.Model):
 
     @property
     def reading_minutes(self) -> int:
+        if self.language == Article.Language.JAPANESE:
+            # Japanese has no spaces between words: readers are timed by characters.
+            characters = sum(not char.isspace() for char in self.body)
+            return max(1, math.ceil(characters / JAPANESE_CHARACTERS_PER_MINUTE))
         return max(1, math.ceil(len(self.body.split()) / WORDS_PER_MINUTE))
 
     @cached_property
@@ -1128,9 +1177,11 @@ class SearchDocument(models.Model):
     """An article's weighted full-text vector, searched on PostgreSQL.
 
     Title weighs most (A), then standfirst and tags (B), countries and areas (C), body (D).
-    `articles.search` rebuilds it whenever the article or its taxonomy changes. The GIN index
-    is created by the migration on PostgreSQL only; on SQLite this table stays empty and the
-    FTS5 table `articles_search` plays its part.
+    Built for the article's language: English stems, Russian roots, Japanese character
+    bigrams (`articles.search_backends.postgres`). `articles.search` rebuilds it whenever the
+    article or its taxonomy changes. The GIN index is created by the migration on PostgreSQL
+    only; on SQLite this table stays empty and the FTS5 tables `articles_search` (English and
+    Russian) and `articles_search_ja` (Japanese) play its part.
     """
 
     article = models.OneToOneField(
@@ -1142,16 +1193,19 @@ class SearchDocument(models.Model):
         return f"Search document of article {self.article_id}"
 
 
-# What a live article adds to the maintained counts: one per country, area and tag it links
-# to, and one per (country, area), (country, tag), (area, tag) and (tag, other tag) pair,
-# which the coverage matrix and the facets of a place or a tag read.
-TallyKey = tuple[str, int, int]
+# What a live article adds to the maintained counts of its language: one per country, area
+# and tag it links to, and one per (country, area), (country, tag), (area, tag) and (tag,
+# other tag) pair, which the coverage matrix and the facets of a place or a tag read.
+# A key is (language, kind, first id, second id or 0): each language's pages count its own.
+TallyKey = tuple[str, str, int, int]
 TALLY_KINDS = ("country", "area", "tag", "country-area", "country-tag", "area-tag", "tag-tag")
 # The PostgreSQL advisory lock that queues writers of the counts (any number unique to them).
 TALLY_LOCK_KEY = 0x5A11_7A11
 
 
-def tally_keys(countries: list[int], areas: list[int], tags: list[int]) -> list[TallyKey]:
+def tally_keys(
+    language: str, countries: list[int], areas: list[int], tags: list[int]
+) -> list[TallyKey]:
     keys = [("country", c, 0) for c in countries]
     keys += [("area", a, 0) for a in areas]
     keys += [("tag", t, 0) for t in tags]
@@ -1160,10 +1214,13 @@ def tally_keys(countries: list[int], areas: list[int], tags: list[int]) -> list[
     keys += [("area-tag", a, t) for a in areas for t in tags]
     # Tags that go together, both ways round, for the facets of a tag's page.
     keys += [("tag-tag", t, other) for t in tags for other in tags if other != t]
-    return keys
+    return [(language, kind, first, second) for kind, first, second in keys]
 
 
 class LinkTallyManager(models.Manager):
+    # Migrations recount with it (`rebuild()`), on the models of their own state.
+    use_in_migrations = True
+
     def sync(self, article_ids: Iterable[int]) -> None:
         """Bring the counts in step with these articles as the database holds them now.
 
@@ -1171,8 +1228,9 @@ class LinkTallyManager(models.Manager):
         counts: a live article's are, a scheduled one's wait until its time (`count_due()`).
         The counts move by the difference between what an article adds now and what it added
         when last counted, so the work grows with these articles' links, never with the
-        collection. Runs inside the writer's transaction, like the search index: the counts
-        never disagree with committed rows.
+        collection. The keys carry the article's language, so an article moved to another
+        language leaves one language's counts for the other's. Runs inside the writer's
+        transaction, like the search index: the counts never disagree with committed rows.
         """
         ids = sorted({pk for pk in article_ids if pk is not None})
         if not ids:
@@ -1180,19 +1238,23 @@ class LinkTallyManager(models.Manager):
         with transaction.atomic(using=self.db):
             self._one_writer_at_a_time()
             articles = Article.objects.filter(pk__in=ids)
-            # Two writers of one article count it one after the other.
-            list(articles.select_for_update().order_by("pk").values_list("pk", flat=True))
+            # Two writers of one article count it one after the other, each in the language
+            # the article has once the other is done.
+            languages = dict(
+                articles.select_for_update().order_by("pk").values_list("pk", "language")
+            )
             live = set(articles.published().values_list("pk", flat=True))
             waiting = dict(articles.scheduled().values_list("pk", "publish_at"))
             counted = {
                 tally.article_id: tally
                 for tally in ArticleTally.objects.select_for_update().filter(article_id__in=ids)
             }
-            links = _links_of(sorted(live | set(waiting)))
+            links = self._links_of(sorted(live | set(waiting)))
             delta: dict[TallyKey, int] = defaultdict(int)
             replaced, created, retired = [], [], []
             for pk in ids:
-                keys = tally_keys(*links[pk]) if pk in live or pk in waiting else []
+                published = pk in live or pk in waiting
+                keys = tally_keys(languages[pk], *links[pk]) if published else []
                 before = counted.get(pk)
                 for key in before.keys if before and before.live else []:
                     delta[tuple(key)] -= 1
@@ -1259,70 +1321,103 @@ class LinkTallyManager(models.Manager):
         delta = {key: change for key, change in delta.items() if change}
         if not delta:
             return
-        # One additive upsert per chunk (PostgreSQL and SQLite share the syntax): a key seen
-        # for the first time starts at its change, a known one moves by it.
+        # One additive upsert per language and chunk (PostgreSQL and SQLite share the syntax):
+        # a key seen for the first time starts at its change, a known one moves by it. The
+        # language is given once per statement, so a chunk holds as many keys as SQLite's
+        # parameter limit allows without it.
+        moves: dict[str, list[tuple[str, int, int, int]]] = defaultdict(list)
+        for (language, kind, first, second), change in delta.items():
+            moves[language].append((kind, first, second, change))
         connection = connections[self.db]
         qn = connection.ops.quote_name
         table = qn(self.model._meta.db_table)
-        columns = ", ".join(qn(name) for name in ("kind", "first", "second", "count"))
-        rows = [(kind, first, second, change) for (kind, first, second), change in delta.items()]
+        key = ", ".join(qn(name) for name in ("language", "kind", "first", "second"))
         limit = connection.features.max_query_params
-        per_statement = limit // 4 if limit else 1000
+        per_statement = (limit - 1) // 4 if limit else 1000
         with connection.cursor() as cursor:
-            for start in range(0, len(rows), per_statement):
-                chunk = rows[start : start + per_statement]
-                cursor.execute(
-                    f"INSERT INTO {table} ({columns}) "
-                    f"VALUES {', '.join(['(%s, %s, %s, %s)'] * len(chunk))} "
-                    f"ON CONFLICT ({qn('kind')}, {qn('first')}, {qn('second')}) "
-                    f"DO UPDATE SET {qn('count')} = {table}.{qn('count')} + EXCLUDED.{qn('count')}",
-                    [value for row in chunk for value in row],
-                )
+            for language, rows in moves.items():
+                for start in range(0, len(rows), per_statement):
+                    chunk = rows[start : start + per_statement]
+                    values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+                    cursor.execute(
+                        f"INSERT INTO {table} ({key}, {qn('count')}) "
+                        "SELECT %s, column1, column2, column3, column4 "
+                        f"FROM (VALUES {values}) AS moved "
+                        # SQLite parses ON CONFLICT after a SELECT only past a WHERE clause.
+                        "WHERE true "
+                        f"ON CONFLICT ({key}) DO UPDATE "
+                        f"SET {qn('count')} = {table}.{qn('count')} + EXCLUDED.{qn('count')}",
+                        [language, *(value for row in chunk for value in row)],
+                    )
 
     def rebuild(self) -> int:
         """Count everything again from the link tables (a migration, bulk loads, repairs);
-        returns how many live articles are counted."""
+        returns how many live articles are counted.
+
+        Reads the articles and their links through the registry of this manager's model, so
+        a migration's historical `LinkTally` counts with the tables of the migration's state.
+        A few queries per 5,000 articles, whatever their links.
+        """
+        article_tallies = self._model("ArticleTally")._default_manager.db_manager(self.db)
+        articles = self._model("Article")._default_manager.db_manager(self.db)
         with transaction.atomic(using=self.db):
             self._one_writer_at_a_time()
-            ArticleTally.objects.all().delete()
+            article_tallies.all().delete()
             self.all().delete()
-            live = set(Article.objects.published().values_list("pk", flat=True))
-            waiting = dict(Article.objects.scheduled().values_list("pk", "publish_at"))
+            # Published articles: live ones, and scheduled ones waiting for their time.
+            published = articles.filter(status=Article.Status.PUBLISHED).annotate(
+                is_live=published_condition()
+            )
+            languages, live, waiting = {}, set(), {}
+            rows = published.order_by().values_list("pk", "language", "publish_at", "is_live")
+            for pk, language, publish_at, is_live in rows:
+                languages[pk] = language
+                if is_live:
+                    live.add(pk)
+                else:
+                    waiting[pk] = publish_at
             totals: dict[TallyKey, int] = defaultdict(int)
-            ordered = sorted(live | set(waiting))
+            ordered = sorted(languages)
             batch = 5000
             for start in range(0, len(ordered), batch):
                 chunk = ordered[start : start + batch]
-                links = _links_of(chunk)
+                links = self._links_of(chunk)
                 counted = []
                 for pk in chunk:
-                    keys = tally_keys(*links[pk])
+                    keys = tally_keys(languages[pk], *links[pk])
                     if pk in live:
                         for key in keys:
                             totals[key] += 1
                     if keys:
                         counted.append(
-                            ArticleTally(
+                            article_tallies.model(
                                 article_id=pk,
                                 keys=keys,
                                 live=pk in live,
                                 counts_from=waiting.get(pk),
                             )
                         )
-                ArticleTally.objects.bulk_create(counted, batch_size=1000)
+                article_tallies.bulk_create(counted, batch_size=1000)
             self.bulk_create(
-                [LinkTally(kind=k, first=a, second=b, count=n) for (k, a, b), n in totals.items()],
+                [
+                    self.model(language=language, kind=kind, first=first, second=second, count=n)
+                    for (language, kind, first, second), n in totals.items()
+                ],
                 batch_size=5000,
             )
         return len(live)
 
-    def counts(self, kinds: Iterable[str], first: int | None = None) -> dict[str, dict]:
-        """Published articles per key of these kinds (and this first id, if given):
-        {"country": {id: n}, "country-area": {(c, a): n}, …}, exactly what
-        `Article.objects.published()` holds."""
+    def counts(
+        self, kinds: Iterable[str], first: int | None = None, language: str | None = None
+    ) -> dict[str, dict]:
+        """Published articles in `language` (by default the page's) per key of these kinds,
+        and this first id if given: {"country": {id: n}, "country-area": {(c, a): n}, …},
+        exactly what `Article.objects.published().in_language(language)` holds."""
         self.count_due()
         counts: dict[str, dict] = defaultdict(dict)
-        rows = self.filter(kind__in=list(kinds), count__gt=0)
+        rows = self.filter(
+            language=language or current_language(), kind__in=list(kinds), count__gt=0
+        )
         if first is not None:
             rows = rows.filter(first=first)
         rows = rows.values_list("kind", "first", "second", "count")
@@ -1330,35 +1425,38 @@ class LinkTallyManager(models.Manager):
             counts[kind][(first, second) if "-" in kind else first] = count
         return counts
 
+    def _model(self, name: str) -> type[models.Model]:
+        # The live model, or in a migration the historical one of the same state.
+        return self.model._meta.apps.get_model("articles", name)
 
-def _links_of(article_ids: list[int]) -> dict[int, tuple[list[int], list[int], list[int]]]:
-    """Each article's country, area and tag ids, in three queries."""
-    links: dict[int, tuple[list[int], list[int], list[int]]] = defaultdict(lambda: ([], [], []))
-    if not article_ids:
+    def _links_of(self, article_ids: list[int]) -> dict[int, tuple[list, list, list]]:
+        """Each article's country, area and tag ids, in three queries."""
+        links: dict[int, tuple[list, list, list]] = defaultdict(lambda: ([], [], []))
+        if not article_ids:
+            return links
+        sources = (
+            ("ArticleCountry", "article_id", "country_id"),
+            ("ArticleArea", "article_id", "area_id"),
+            ("TaggedArticle", "content_object_id", "tag_id"),
+        )
+        for position, (model, article_field, target_field) in enumerate(sources):
+            rows = self._model(model)._default_manager.db_manager(self.db)
+            rows = rows.filter(**{f"{article_field}__in": article_ids}).order_by()
+            for pk, target in rows.values_list(article_field, target_field):
+                links[pk][position].append(target)
         return links
-    sources = (
-        (ArticleCountry.objects.filter(article_id__in=article_ids), "article_id", "country_id"),
-        (ArticleArea.objects.filter(article_id__in=article_ids), "article_id", "area_id"),
-        (
-            TaggedArticle.objects.filter(content_object_id__in=article_ids),
-            "content_object_id",
-            "tag_id",
-        ),
-    )
-    for position, (rows, article_field, target_field) in enumerate(sources):
-        for pk, target in rows.order_by().values_list(article_field, target_field):
-            links[pk][position].append(target)
-    return links
 
 
 class LinkTally(models.Model):
-    """How many published articles link to a country, area or tag, or to a pair of them.
+    """How many published articles in a language link to a country, area or tag, or to a pair
+    of them.
 
     Maintained by the write path and the model signals (`LinkTally.objects.sync`), so the
     home page, the taxonomy lists, the facets and the coverage matrix read a few hundred rows
     instead of grouping every link of every article after each change.
     """
 
+    language = models.CharField(max_length=2, choices=Article.Language.choices)
     kind = models.CharField(max_length=16)
     first = models.BigIntegerField()
     second = models.BigIntegerField(default=0)
@@ -1368,16 +1466,19 @@ class LinkTally(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["kind", "first", "second"], name="link_tally_key")
+            # Also the index every read takes: one language's keys of a few kinds.
+            models.UniqueConstraint(
+                fields=["language", "kind", "first", "second"], name="link_tally_key"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.first}/{self.second}: {self.count}"
+        return f"{self.language} {self.kind} {self.first}/{self.second}: {self.count}"
 
 
 class ArticleTally(models.Model):
-    """The keys a published article counts under in `LinkTally`, and whether they are in the
-    counts yet (a scheduled article's wait for its time)."""
+    """The keys a published article counts under in `LinkTally` (in its language), and
+    whether they are in the counts yet (a scheduled article's wait for its time)."""
 
     article = models.OneToOneField(
         Article, on_delete=models.CASCADE, primary_key=True, related_name="tally"

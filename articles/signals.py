@@ -2,7 +2,8 @@
 
 Connected in `ArticlesConfig.ready()`. Each handler only works out which articles changed;
 `articles.search.reindex()` rebuilds their entries and `LinkTally.objects.sync()` moves the
-counts of published articles per country, area and tag, both from the database in the same
+counts of published articles per language, country, area and tag (an article whose language
+changed moves from one language's counts to the other's), both from the database in the same
 transaction, so neither ever disagrees with a committed article.
 """
 

@@ -22,28 +22,22 @@ is expected to render the same series as a visually hidden table.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 
+from django.utils.dates import MONTHS_3
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
 
-# Fixed English names rather than calendar.month_name, which follows the
-# process locale and would make the markup depend on the server's LC_TIME.
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+# Month names come from Django's catalogues in the active language, never from
+# calendar.month_name, which follows the process locale (the server's LC_TIME).
+# A month's axis label is its initial (or, where months are numbered, as in
+# Japanese "12月", its number) followed by the rest of its short name.
+_AXIS_INITIAL = re.compile(r"\d+|.")
 
 # Horizontal geometry in percent of the chart's width, vertical geometry in pixels.
 HEIGHT = 160
@@ -81,15 +75,18 @@ def month_series(
 
 
 def _articles(n: int) -> str:
-    return f"{n} article" if n == 1 else f"{n} articles"
+    return ngettext("%(count)s article", "%(count)s articles", n) % {"count": n}
 
 
 def _month_year(day: date) -> str:
-    return f"{MONTH_NAMES[day.month - 1]} {day.year}"
+    return date_format(day, "YEAR_MONTH_FORMAT")
 
 
-def _period(n: int) -> str:
-    return "the last month" if n == 1 else f"the last {n} months"
+def _axis_label(month: int) -> tuple[str, str]:
+    """A month's short name split into what narrow charts keep and what they hide."""
+    short = capfirst(str(MONTHS_3[month]))
+    initial = _AXIS_INITIAL.match(short)[0]
+    return initial, short[len(initial) :]
 
 
 def _busiest(series: Sequence[tuple[date, int]]) -> tuple[date, int]:
@@ -100,12 +97,40 @@ def _busiest(series: Sequence[tuple[date, int]]) -> tuple[date, int]:
 def summarise(series: Sequence[tuple[date, int]]) -> str:
     """One-sentence text summary of the series, as used for the chart's <desc>."""
     total = sum(count for _, count in series)
-    if not series or total <= 0:
-        return f"No articles in {_period(len(series))}." if series else "No articles."
+    months = len(series)
+    if not series:
+        return gettext("No articles.")
+    if total <= 0:
+        if months == 1:
+            return gettext("No articles in the last month.")
+        return ngettext(
+            "No articles in the last %(months)s month.",
+            "No articles in the last %(months)s months.",
+            months,
+        ) % {"months": months}
     month, peak = _busiest(series)
+    facts = {
+        "articles": _articles(total),
+        "months": months,
+        "month": _month_year(month),
+        "peak": peak,
+    }
+    if months == 1:
+        return (
+            gettext(
+                "%(articles)s in the last month; the busiest month was %(month)s with %(peak)s."
+            )
+            % facts
+        )
     return (
-        f"{_articles(total)} in {_period(len(series))}; "
-        f"the busiest month was {_month_year(month)} with {peak}."
+        ngettext(
+            "%(articles)s in the last %(months)s month; "
+            "the busiest month was %(month)s with %(peak)s.",
+            "%(articles)s in the last %(months)s months; "
+            "the busiest month was %(month)s with %(peak)s.",
+            months,
+        )
+        % facts
     )
 
 
@@ -154,14 +179,14 @@ def render_monthly_chart(series: Sequence[tuple[date, int]], *, title: str) -> S
                 _articles(count),
             )
         )
-        name = MONTH_NAMES[month.month - 1]
+        initial, rest = _axis_label(month.month)
         parts.append(
             format_html(
                 '<text class="chart-axis" x="{}" y="{}" text-anchor="middle">{}{}</text>',
                 _pct(centre),
                 MONTH_LABEL_Y,
-                name[0],
-                format_html('<tspan class="chart-month-rest">{}</tspan>', name[1:3])
+                initial,
+                format_html('<tspan class="chart-month-rest">{}</tspan>', rest)
                 if short_names
                 else "",
             )

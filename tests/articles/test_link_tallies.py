@@ -1,4 +1,5 @@
-"""The maintained counts always equal a count over the link tables, whatever wrote the change."""
+"""The maintained counts always equal a count over the link tables, in every language,
+whatever wrote the change."""
 
 import io
 from datetime import timedelta
@@ -8,7 +9,7 @@ import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from articles.counts import (
     _country_area_counts,
@@ -26,11 +27,15 @@ from tests.factories import make_area, make_article, make_country, make_editor, 
 pytestmark = pytest.mark.django_db
 
 
-def counted_from_links() -> dict[str, dict]:
-    """The reference: the same counts grouped over every link row of published articles."""
-    links = count_links()
-    pairs = _country_area_counts()
-    by_place = _tag_counts_by_place()
+LANGUAGES = ("en", "ja", "ru")
+
+
+def counted_from_links(language: str) -> dict[str, dict]:
+    """The reference: the same counts grouped over every link row of published articles in
+    `language`."""
+    links = count_links(language=language)
+    pairs = _country_area_counts(language)
+    by_place = _tag_counts_by_place(language)
     return {
         "country": links["country"],
         "area": links["area"],
@@ -42,7 +47,7 @@ def counted_from_links() -> dict[str, dict]:
             (tag, other): n
             for tag in links["tag"]
             for other, n in count_links(
-                Article.objects.published().filter(tags__pk=tag), kinds=("tag",)
+                Article.objects.published().filter(tags__pk=tag), kinds=("tag",), language=language
             )["tag"].items()
             if other != tag
         },
@@ -54,10 +59,11 @@ def pairs_of(by_place: dict[int, dict[int, int]]) -> dict[tuple[int, int], int]:
 
 
 def assert_counts_match() -> None:
-    maintained = LinkTally.objects.counts(TALLY_KINDS)
-    expected = counted_from_links()
-    for kind in TALLY_KINDS:
-        assert dict(maintained.get(kind, {})) == expected[kind], kind
+    for language in LANGUAGES:
+        maintained = LinkTally.objects.counts(TALLY_KINDS, language=language)
+        expected = counted_from_links(language)
+        for kind in TALLY_KINDS:
+            assert dict(maintained.get(kind, {})) == expected[kind], (language, kind)
 
 
 @pytest.fixture
@@ -150,10 +156,16 @@ def test_deleting_merging_and_deleting_tags_move_the_counts(desk):
 
 
 def test_rebuilding_gives_the_maintained_counts(desk):
-    maintained = LinkTally.objects.counts(TALLY_KINDS)
+    make_article("Genpatsu", language="ja", countries=[desk["jp"]], tags=["jica"])
+    make_scheduled("Zavtra", language="ru", countries=[desk["kz"]], tags=["rail"])
+
+    def every_language() -> dict[str, dict]:
+        return {lang: LinkTally.objects.counts(TALLY_KINDS, language=lang) for lang in LANGUAGES}
+
+    maintained = every_language()
     keys = dict(ArticleTally.objects.values_list("article_id", "keys"))
-    assert LinkTally.objects.rebuild() == 3
-    assert LinkTally.objects.counts(TALLY_KINDS) == maintained
+    assert LinkTally.objects.rebuild() == 4
+    assert every_language() == maintained
     rebuilt = dict(ArticleTally.objects.values_list("article_id", "keys"))
     assert {pk: sorted(map(tuple, k)) for pk, k in rebuilt.items()} == {
         pk: sorted(map(tuple, k)) for pk, k in keys.items()
@@ -181,3 +193,94 @@ def test_reading_the_counts_never_groups_the_link_tables(desk):
     assert not [sql for sql in statements if any(table in sql for table in link_tables)]
     # One read of the maintained counts and one of the scheduled articles' keys, for all three.
     assert len([sql for sql in statements if "tally" in sql]) == 2
+
+
+@pytest.fixture
+def languages(desk):
+    """The desk's English articles, and Japanese and Russian ones on the same places and tags."""
+    jp, kz, energy = desk["jp"], desk["kz"], desk["energy"]
+    return {
+        "ja": [
+            make_article(
+                "Genpatsu", language="ja", countries=[jp, kz], areas=[energy], tags=["jica"]
+            ),
+            make_article("Suiso", language="ja", countries=[jp], tags=["jica", "hydrogen"]),
+        ],
+        "ru": [
+            make_article("Uran", language="ru", countries=[kz], areas=[energy], tags=["uranium"])
+        ],
+    }
+
+
+def test_each_language_counts_its_own_articles(desk, languages):
+    assert_counts_match()
+    jica = Tag.objects.get(name="jica").pk
+    kz, jp, energy = desk["kz"].pk, desk["jp"].pk, desk["energy"].pk
+    assert link_counts("en")["country"] == {kz: 2, jp: 1, desk["uz"].pk: 2}
+    assert link_counts("ja")["country"] == {kz: 1, jp: 2}
+    assert link_counts("ru")["country"] == {kz: 1}
+    assert link_counts("ja")["tag"][jica] == 2
+    assert country_area_counts("ja") == {(kz, energy): 1, (jp, energy): 1}
+    assert tag_counts_by_place("ru")["area"] == {energy: {Tag.objects.get(name="uranium").pk: 1}}
+
+
+def test_the_counts_read_the_page_language_by_default(desk, languages):
+    with translation.override("ja"):
+        assert link_counts() == link_counts("ja")
+        assert LinkTally.objects.counts(["country"]) == LinkTally.objects.counts(
+            ["country"], language="ja"
+        )
+    assert link_counts() == link_counts("en")
+
+
+def test_changing_an_articles_language_moves_its_counts(
+    desk, languages, django_capture_on_commit_callbacks
+):
+    editor = make_editor()
+    genpatsu = languages["ja"][0]
+    genpatsu.language = "ru"
+    genpatsu.save()
+    assert_counts_match()
+    assert link_counts("ru")["country"][desk["jp"].pk] == 1
+    assert link_counts("ja")["country"] == {desk["jp"].pk: 1}
+    keys = ArticleTally.objects.get(article=genpatsu).keys
+    assert keys and {language for language, *_ in keys} == {"ru"}
+    # A bulk change, as a list action would make it (announced once committed), and back.
+    with django_capture_on_commit_callbacks(execute=True):
+        Article.objects.filter(language="ja").revise(user=editor, comment="Moved", language="en")
+    assert_counts_match()
+    assert link_counts("ja") == {"country": {}, "area": {}, "tag": {}}
+    with django_capture_on_commit_callbacks(execute=True):
+        Article.objects.filter(pk=genpatsu.pk).revise(user=editor, comment="Back", language="ja")
+    assert_counts_match()
+    assert link_counts("ja")["country"] == {desk["jp"].pk: 1, desk["kz"].pk: 1}
+
+
+def test_publishing_deleting_and_merging_tags_keep_every_language_in_step(
+    desk, languages, django_capture_on_commit_callbacks
+):
+    editor = make_editor()
+    draft = make_article("Soan", language="ja", countries=[desk["uz"]], tags=["cotton"])
+    draft.unpublish(user=editor)
+    assert_counts_match()
+    assert desk["uz"].pk not in link_counts("ja")["country"]
+    draft.publish(user=editor)
+    assert_counts_match()
+    assert link_counts("ja")["country"][desk["uz"].pk] == 1
+    merge_tags(Tag.objects.get(name="jica"), [Tag.objects.get(name="hydrogen")], user=editor)
+    assert_counts_match()
+    with django_capture_on_commit_callbacks(execute=True):
+        Article.objects.filter(pk=languages["ru"][0].pk).delete_with_history(user=editor)
+    assert_counts_match()
+    assert link_counts("ru") == {"country": {}, "area": {}, "tag": {}}
+    languages["ja"][1].delete()
+    assert_counts_match()
+
+
+def test_a_scheduled_article_counts_in_its_language_from_its_time(desk, languages):
+    make_scheduled("Ashita", language="ja", countries=[desk["uz"]], tags=["cotton"], days_ahead=1)
+    assert desk["uz"].pk not in link_counts("ja")["country"]
+    with time_machine.travel(timezone.now() + timedelta(days=1, minutes=1)):
+        assert link_counts("ja")["country"][desk["uz"].pk] == 1
+        assert link_counts("en")["country"][desk["uz"].pk] == 2
+        assert_counts_match()

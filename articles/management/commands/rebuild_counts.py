@@ -1,4 +1,5 @@
-"""Count every published article's countries, areas and tags again from the link tables.
+"""Count every published article's countries, areas and tags again from the link tables,
+each in the article's language.
 
 The counts are maintained as articles change; rebuild them after changing rows behind the
 site's back (raw SQL, a hand-edited database) or to check them.
@@ -12,8 +13,8 @@ from summit.cache import bump_content_generation
 
 class Command(BaseCommand):
     help = (
-        "Recount published articles per country, area, tag and pair from the link tables "
-        "(the counts the home page, lists, facets and coverage read)."
+        "Recount published articles per language, country, area, tag and pair from the link "
+        "tables (the counts the home page, lists, facets and coverage read)."
     )
 
     def handle(self, *args, **options) -> None:
