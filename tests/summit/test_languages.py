@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 — the titles are in Russian and Japanese on purpose.
 """Languages: addresses, negotiation at the root, the switcher, hreflang and per-language pages."""
 
 from __future__ import annotations
