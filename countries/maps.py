@@ -90,14 +90,14 @@ def _path(country: _Country, *, highlighted: bool) -> SafeString:
     return format_html('<path class="{}" d="{}"/>', css, country.d)
 
 
-def _label(country: _Country, *, highlighted: bool) -> SafeString:
+def _label(country: _Country, name: str, *, highlighted: bool) -> SafeString:
     css = "map-label map-label-highlight" if highlighted else "map-label"
     return format_html(
         '<text class="{}" x="{}" y="{}" text-anchor="middle">{}</text>',
         css,
         f"{country.label_x:g}",
         f"{country.label_y:g}",
-        country.name,
+        name,
     )
 
 
@@ -105,6 +105,7 @@ def render_region_map(
     *,
     highlight: str | None = None,
     links: Mapping[str, str] | None = None,
+    names: Mapping[str, str] | None = None,
     title: str,
     description: str = "",
 ) -> SafeString:
@@ -114,12 +115,19 @@ def render_region_map(
     ignored. ``links`` maps alpha-2 codes to URLs: each such country's path is
     wrapped in a link named after the country, and codes not on the map are
     ignored. Labels are drawn for linked and highlighted countries only.
+    ``names`` maps alpha-2 codes to the names to show (the page's language);
+    the map data's English names stand in for the others.
 
     Without links the map is a single image (``role="img"``); with links it
     contains interactive elements and is exposed as ``role="group"`` instead.
     Raises ``ValueError`` for a link whose URL scheme is not http(s).
     """
     region = _region()
+    shown = {code.upper(): name for code, name in (names or {}).items()}
+
+    def name_of(country: _Country) -> str:
+        return shown.get(country.code, country.name)
+
     uid = f"region-map-{next(_ids)}"
     title_id = f"{uid}-title"
     desc_id = f"{uid}-desc"
@@ -140,7 +148,7 @@ def render_region_map(
             return format_html(
                 '<a class="map-link" href="{}" aria-label="{}">{}</a>',
                 linked[country.code],
-                country.name,
+                name_of(country),
                 path,
             )
         return path
@@ -153,7 +161,9 @@ def render_region_map(
     shapes = mark_safe("".join(draw(c) for c in ordered))
 
     labelled = links_in_order + ([highlighted] if highlighted else [])
-    labels = mark_safe("".join(_label(c, highlighted=c is highlighted) for c in labelled))
+    labels = mark_safe(
+        "".join(_label(c, name_of(c), highlighted=c is highlighted) for c in labelled)
+    )
 
     if description:
         desc = format_html('<desc id="{}">{}</desc>', desc_id, description)

@@ -11,7 +11,7 @@ from countries.models import CooperationArea, Country
 
 @register(Country)
 class CountryTranslationOptions(TranslationOptions):
-    fields = ("name", "summary", "body")
+    fields = ("name", "capital", "summary", "body")
 
 
 @register(CooperationArea)

@@ -192,12 +192,12 @@ def test_restoring_a_country_says_so_too(editor):
         "body_en": "",
         "aliases": "",
     }
-    editor.post(url, {**data, "capital": "Astana"}, follow=True)
-    editor.post(url, {**data, "capital": "Nur-Sultan"}, follow=True)
+    editor.post(url, {**data, "capital_en": "Astana"}, follow=True)
+    editor.post(url, {**data, "capital_en": "Nur-Sultan"}, follow=True)
     old = Version.objects.get_for_object(kz).order_by("pk").first()
     revert = reverse("admin:countries_country_revision", args=[kz.pk, old.pk])
 
-    response = editor.post(revert, {**data, "capital": "Astana"}, follow=True)
+    response = editor.post(revert, {**data, "capital_en": "Astana"}, follow=True)
 
     (message,) = messages_of(response)
     assert message.startswith("Restored the version of ")

@@ -200,7 +200,7 @@ def test_country_and_area_changes_are_recorded(editor):
             "slug": "kazakhstan",
             "code": "KZ",
             "role": "central_asia",
-            "capital": "Astana (since 1997)",
+            "capital_en": "Astana (since 1997)",
             "summary_en": "",
             "body_en": "",
             "aliases": "",

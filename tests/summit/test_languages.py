@@ -352,3 +352,16 @@ def test_japanese_reading_time_counts_characters():
     article = Article(language="ja", body="日本とカザフスタンの協力。" * 100)  # 1,300 characters
     assert article.reading_minutes == 3
     assert Article(language="en", body="word " * 440).reading_minutes == 2
+
+
+def test_country_history_keeps_every_language(story):
+    import reversion
+    from reversion.models import Version
+
+    kazakhstan = story[0].countries.get()
+    with reversion.create_revision():
+        kazakhstan.name_ru = "Казахстан"
+        kazakhstan.save()
+    fields = Version.objects.get_for_object(kazakhstan).first().field_dict
+    assert fields["name_ja"] == "カザフスタン"
+    assert fields["name_ru"] == "Казахстан"

@@ -35,7 +35,7 @@ AUTHORS_FILE = ARTICLES_DIR / "authors.json"
 TRANSLATIONS_DIR = ARTICLES_DIR / "translations"
 
 # The demo files give these in English as `name`, and per language as `name_ja`, `name_ru`.
-TRANSLATED_FIELDS = ("name", "summary", "body")
+TRANSLATED_FIELDS = ("name", "capital", "summary", "body")
 TRANSLATION_LANGUAGES = ("ja", "ru")
 
 # What the summary line reports, in this order. Counted before and after rather than as rows
@@ -166,7 +166,7 @@ def parse_demo_translation(path: Path) -> DemoTranslation:
 
 def english_texts(entry: dict) -> dict[str, str]:
     """A demo country's or area's English name, summary and body, keyed by field (`name_en`)."""
-    return {f"{field}_en": entry[field] for field in TRANSLATED_FIELDS}
+    return {f"{field}_en": entry[field] for field in TRANSLATED_FIELDS if field in entry}
 
 
 def translated_texts(entry: dict) -> dict[str, str]:
