@@ -17,8 +17,10 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 from taggit.models import Tag as TaggitDefaultTag
 
 from articles import images, tags
@@ -71,10 +73,13 @@ def _contributor_view(field: str | tuple[str, ...]) -> str | tuple[str, ...]:
 # exist only to PROTECT countries and areas), and `formfield_for_manytomany` builds their field.
 ARTICLE_FIELDSETS = (
     (None, {"fields": ("title", "slug", "dek", "body", "loaded_version")}),
-    ("Language", {"fields": (("language", "translation_of"),)}),
-    ("Publication", {"fields": ("status", "publish_at", "featured", "byline", "author")}),
+    (gettext_lazy("Language"), {"fields": (("language", "translation_of"),)}),
     (
-        "Taxonomy",
+        gettext_lazy("Publication"),
+        {"fields": ("status", "publish_at", "featured", "byline", "author")},
+    ),
+    (
+        gettext_lazy("Taxonomy"),
         {
             "fields": (
                 "countries",
@@ -85,7 +90,7 @@ ARTICLE_FIELDSETS = (
         },
     ),
     (
-        "Lead image",
+        gettext_lazy("Lead image"),
         {
             "fields": (
                 "lead_image",
@@ -95,7 +100,7 @@ ARTICLE_FIELDSETS = (
             )
         },
     ),
-    ("History", {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+    (gettext_lazy("History"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
 )
 
 
@@ -164,12 +169,14 @@ class ArticleAdmin(AssistantAdminMixin, ReadableDiffMixin, HistoryAdmin):
 
     # Translations: which exist, and "Add translation" prefilling a draft from the original.
 
-    @admin.display(description="Translations")
+    @admin.display(description=gettext_lazy("Translations"))
     def translation_languages(self, obj: Article) -> str:
         """The story's other languages: an original lists its translations, a translation
         names its original's language."""
         if obj.translation_of_id:
-            return f"of {obj.translation_of.get_language_display()}"
+            # Translators: in the article list, a translation's column names its original's
+            # language, e.g. "of English".
+            return _("of %(language)s") % {"language": obj.translation_of.get_language_display()}
         return ", ".join(version.get_language_display() for version in obj.translations.all())
 
     def story_versions(self, article: Article) -> list[dict]:
@@ -260,16 +267,16 @@ class ArticleAdmin(AssistantAdminMixin, ReadableDiffMixin, HistoryAdmin):
             for name, options in fieldsets
         ]
 
-    @admin.display(description="Status")
+    @admin.display(description=gettext_lazy("Status"))
     def status_for_contributor(self, obj: Article) -> str:
         if obj.status != Article.Status.DRAFT:
             return publication_state(obj)
         # A span: the admin indents a help paragraph, which inside a read-only value misaligns.
         return format_html(
-            '{}<br><span class="help">{}</span>', publication_state(obj), WHY_EDITORS_PUBLISH
+            '{}<br><span class="help">{}</span>', publication_state(obj), _(WHY_EDITORS_PUBLISH)
         )
 
-    @admin.display(description="Publish at")
+    @admin.display(description=gettext_lazy("Publish at"))
     def publish_time_for_contributor(self, obj: Article) -> str:
         return publish_time_for_display(obj)
 
@@ -289,7 +296,7 @@ class ArticleAdmin(AssistantAdminMixin, ReadableDiffMixin, HistoryAdmin):
         refused = [obj for obj in objs if not may_modify(request.user, obj, "delete")]
         if refused:
             perms_needed = set(perms_needed) | {
-                f"“{obj}” (published, or not yours)" for obj in refused
+                _("“%(article)s” (published, or not yours)") % {"article": obj} for obj in refused
             }
         return deleted, model_count, perms_needed, protected
 
@@ -374,14 +381,17 @@ class ArticleAdmin(AssistantAdminMixin, ReadableDiffMixin, HistoryAdmin):
             article.revoke_share_links(user=request.user)
             self.message_user(
                 request,
-                f"Share links of “{article}” revoked: every link shared until now answers "
-                "“not found”. Open Preview to get a new link.",
+                _(
+                    "Share links of “%(article)s” revoked: every link shared until now answers "
+                    "“not found”. Open Preview to get a new link."
+                )
+                % {"article": article},
                 messages.SUCCESS,
             )
             return redirect("admin:articles_article_change", article.pk)
         context = {
             **self.admin_site.each_context(request),
-            "title": "Revoke share links",
+            "title": _("Revoke share links"),
             "opts": self.opts,
             "original": article,
             "link_max_age_days": settings.PREVIEW_LINK_MAX_AGE.days,
@@ -412,26 +422,32 @@ class ArticleAdmin(AssistantAdminMixin, ReadableDiffMixin, HistoryAdmin):
         # Before the form sees it: a form keeping an image reads its size from the file.
         description = article.lead_image_alt
         if article.drop_missing_lead_image():
-            pictured = f" (“{description}”)" if description else ""
-            self.message_user(
-                request,
-                f"The lead image of this version{pictured} was deleted once no article used "
-                "it, so it cannot come back: the article is restored without a lead image, "
-                "description, credit or focal point. Upload the image again to show one.",
-                messages.WARNING,
-            )
+            if description:
+                message = _(
+                    "The lead image of this version (“%(description)s”) was deleted once no "
+                    "article used it, so it cannot come back: the article is restored without a "
+                    "lead image, description, credit or focal point. Upload the image again to "
+                    "show one."
+                ) % {"description": description}
+            else:
+                message = _(
+                    "The lead image of this version was deleted once no article used it, so it "
+                    "cannot come back: the article is restored without a lead image, "
+                    "description, credit or focal point. Upload the image again to show one."
+                )
+            self.message_user(request, message, messages.WARNING)
         return article
 
     def response_add(self, request: HttpRequest, obj: Article, post_url_continue=None):
         response = super().response_add(request, obj, post_url_continue)
-        self.message_user(request, f"{publication_state(obj)}.", messages.INFO)
+        self.message_user(request, _state_sentence(obj), messages.INFO)
         return response
 
     def response_change(self, request: HttpRequest, obj: Article) -> HttpResponse:
         # Whether the save put the article live, scheduled it or kept it a draft is what an
         # editor most needs to know, and the default message does not say.
         response = super().response_change(request, obj)
-        self.message_user(request, f"{publication_state(obj)}.", messages.INFO)
+        self.message_user(request, _state_sentence(obj), messages.INFO)
         return response
 
     def view_on_site(self, obj: Article) -> str | None:
@@ -440,20 +456,24 @@ class ArticleAdmin(AssistantAdminMixin, ReadableDiffMixin, HistoryAdmin):
         saved = Article.objects.published().filter(pk=obj.pk).only("slug").first()
         return saved.get_absolute_url() if saved else None
 
-    @admin.display(description="Status", ordering="status")
+    @admin.display(description=gettext_lazy("Status"), ordering="status")
     def visibility(self, obj: Article) -> str:
         if obj.is_scheduled:
-            return f"Scheduled for {timezone.localtime(obj.publish_at):%d %b %Y %H:%M}"
+            # Translators: letters of Django's `date` filter for the time in the article list's
+            # "Scheduled for …", which English shows as "01 Jan 2099 09:00".
+            time_format = pgettext("date format", "d M Y H:i")
+            when = date_format(timezone.localtime(obj.publish_at), time_format)
+            return _("Scheduled for %(time)s") % {"time": when}
         return obj.get_status_display()
 
-    @admin.display(description="Countries")
+    @admin.display(description=gettext_lazy("Countries"))
     def country_names(self, obj: Article) -> str:
         return ", ".join(country.name for country in obj.countries.all())
 
     def has_publish_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("articles.publish_article")
 
-    @admin.action(description="Publish now", permissions=["publish"])
+    @admin.action(description=gettext_lazy("Publish now"), permissions=["publish"])
     def publish_now(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         # Publishing a live article again would only move its date to now.
         live = dict(queryset.filter(published_condition()).values_list("pk", "title"))
@@ -472,7 +492,7 @@ class ArticleAdmin(AssistantAdminMixin, ReadableDiffMixin, HistoryAdmin):
         )
         self._report_action(request, done, count, skipped, list(live.values()))
 
-    @admin.action(description="Unpublish (back to draft)", permissions=["publish"])
+    @admin.action(description=gettext_lazy("Unpublish (back to draft)"), permissions=["publish"])
     def unpublish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         drafts = dict(queryset.filter(status=Article.Status.DRAFT).values_list("pk", "title"))
         count = queryset.exclude(pk__in=drafts).revise(
@@ -508,14 +528,14 @@ class ArticleAdmin(AssistantAdminMixin, ReadableDiffMixin, HistoryAdmin):
 
 
 class TagUsageFilter(admin.SimpleListFilter):
-    title = "usage"
+    title = gettext_lazy("usage")
     parameter_name = "usage"
 
     def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
         return [
-            ("unused", "Unused"),
-            ("drafts", "Only on unpublished articles"),
-            ("published", "On published articles"),
+            ("unused", _("Unused")),
+            ("drafts", _("Only on unpublished articles")),
+            ("published", _("On published articles")),
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Tag]) -> QuerySet[Tag]:
@@ -568,11 +588,13 @@ class TagAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    @admin.display(description="Articles", ordering="article_total")
+    @admin.display(description=gettext_lazy("Articles"), ordering="article_total")
     def article_count(self, obj: Tag) -> int:
         return obj.article_total
 
-    @admin.display(description="Published", ordering="published_total")
+    @admin.display(
+        description=pgettext_lazy("number of articles", "Published"), ordering="published_total"
+    )
     def published_count(self, obj: Tag) -> int:
         return obj.published_total
 
@@ -589,7 +611,8 @@ class TagAdmin(admin.ModelAdmin):
             in_use = _in_use(objs)
             if in_use:
                 perms_needed = set(perms_needed) | {
-                    f"tag “{tag}” (used by articles: only editors may delete it)" for tag in in_use
+                    _("tag “%(tag)s” (used by articles: only editors may delete it)") % {"tag": tag}
+                    for tag in in_use
                 }
         return deleted, model_count, perms_needed, protected
 
@@ -612,13 +635,13 @@ class TagAdmin(admin.ModelAdmin):
     def has_merge_permission(self, request: HttpRequest) -> bool:
         return self.has_change_permission(request) and super().has_delete_permission(request)
 
-    @admin.action(description="Merge selected tags into one…", permissions=["merge"])
+    @admin.action(description=gettext_lazy("Merge selected tags into one…"), permissions=["merge"])
     def merge_selected_tags(
         self, request: HttpRequest, queryset: QuerySet[Tag]
     ) -> HttpResponse | None:
         chosen = Tag.objects.filter(pk__in=queryset.values("pk")).order_by("name")
         if chosen.count() < 2:
-            self.message_user(request, "Select at least two tags to merge.", messages.WARNING)
+            self.message_user(request, _("Select at least two tags to merge."), messages.WARNING)
             return None
         form = MergeTagsForm(request.POST if "target" in request.POST else None, tags=chosen)
         if form.is_valid():
@@ -629,12 +652,14 @@ class TagAdmin(admin.ModelAdmin):
             updated = ngettext(
                 "%(n)d article now carries it", "%(n)d articles now carry it", len(moved)
             ) % {"n": len(moved)}
-            self.message_user(
-                request,
-                f"Merged {names} into “{target.name}”: {updated}, and the old tag "
-                f"{'page redirects' if len(others) == 1 else 'pages redirect'} to it.",
-                messages.SUCCESS,
-            )
+            merged = ngettext(
+                "Merged %(names)s into “%(target)s”: %(updated)s, and the old tag page "
+                "redirects to it.",
+                "Merged %(names)s into “%(target)s”: %(updated)s, and the old tag pages "
+                "redirect to it.",
+                len(others),
+            ) % {"names": names, "target": target.name, "updated": updated}
+            self.message_user(request, merged, messages.SUCCESS)
             return None
         counts = dict(
             TaggedArticle.objects.filter(tag__in=chosen)
@@ -644,7 +669,7 @@ class TagAdmin(admin.ModelAdmin):
         )
         context = {
             **self.admin_site.each_context(request),
-            "title": "Merge tags",
+            "title": _("Merge tags"),
             "opts": self.model._meta,
             "form": form,
             "tags": [(tag, counts.get(tag.pk, 0)) for tag in chosen],
@@ -673,7 +698,7 @@ class TagAdmin(admin.ModelAdmin):
             raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),
-            "title": "Tidy tags",
+            "title": _("Tidy tags"),
             "opts": self.model._meta,
             "groups": tags.likely_duplicates(),
             "unused": list(tags.unused_tags()),
@@ -685,11 +710,19 @@ class TagAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/articles/tag/tidy.html", context)
 
 
+def _state_sentence(article: Article) -> str:
+    """The publication state as the sentence shown after a save."""
+    # Translators: a full stop after the publication state, e.g. "Draft — not on the site".
+    return _("%(state)s.") % {"state": publication_state(article)}
+
+
 def _title_list(titles: list[str], shown: int = 5) -> str:
     """“A”, “B” and 3 more: enough to find them in the list, short enough to read."""
     quoted = ", ".join(f"“{title}”" for title in titles[:shown])
     rest = len(titles) - shown
-    return f"{quoted} and {rest} more" if rest > 0 else quoted
+    if rest <= 0:
+        return quoted
+    return _("%(titles)s and %(count)d more") % {"titles": quoted, "count": rest}
 
 
 def _in_use(tags_to_check) -> list[Tag]:

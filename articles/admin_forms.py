@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from taggit.forms import TagWidget
 
 from articles import images
@@ -23,7 +25,7 @@ class LeadImageFormField(forms.ImageField):
     """
 
     default_validators: list = []
-    default_error_messages = {"invalid_image": images.NOT_AN_IMAGE}
+    default_error_messages = {"invalid_image": gettext_lazy(images.NOT_AN_IMAGE)}
 
     def to_python(self, data):
         upload = forms.FileField.to_python(self, data)
@@ -41,7 +43,7 @@ class TagAutocompleteWidget(TagWidget):
     Enter adds the tag being typed instead of submitting the whole article.
     """
 
-    help_text = (
+    help_text = gettext_lazy(
         "Type a tag and press Enter or a comma to add it; existing tags are suggested, "
         "most used first."
     )
@@ -89,8 +91,10 @@ class ArticleAdminForm(forms.ModelForm):
             # Without the version the form was opened at, a save could silently overwrite
             # someone else's; every admin form carries it, so only a forged request lacks it.
             raise ValidationError(
-                "This form does not say which version of the article it was opened at. "
-                "Reload the page, then make your changes again.",
+                _(
+                    "This form does not say which version of the article it was opened at. "
+                    "Reload the page, then make your changes again."
+                ),
                 code="missing_version",
             )
         if self.instance.pk:
@@ -106,7 +110,10 @@ class ArticleAdminForm(forms.ModelForm):
                 message = conflict.message
                 differing = self._fields_differing_from_saved(cleaned_data)
                 if differing:
-                    message += f" Fields where your version differs: {', '.join(differing)}."
+                    message = _("%(conflict)s Fields where your version differs: %(fields)s.") % {
+                        "conflict": message,
+                        "fields": ", ".join(differing),
+                    }
                 raise ValidationError(message, code="edit_conflict") from None
         return cleaned_data
 
@@ -157,8 +164,11 @@ class TagAdminForm(forms.ModelForm):
         clash = Tag.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).first()
         if clash:
             raise ValidationError(
-                f"There is already a tag “{clash.name}”. Tags ignore case; to combine the two, "
-                "select both in the tag list and use “Merge selected tags”."
+                _(
+                    "There is already a tag “%(tag)s”. Tags ignore case; to combine the two, "
+                    "select both in the tag list and use “Merge selected tags”."
+                )
+                % {"tag": clash.name}
             )
         return name
 
@@ -168,8 +178,8 @@ class MergeTagsForm(forms.Form):
         queryset=Tag.objects.none(),
         widget=forms.RadioSelect,
         empty_label=None,
-        label="Keep this tag",
-        help_text="Every article with the other selected tags gets this one instead.",
+        label=gettext_lazy("Keep this tag"),
+        help_text=gettext_lazy("Every article with the other selected tags gets this one instead."),
     )
 
     def __init__(self, *args, tags, **kwargs) -> None:

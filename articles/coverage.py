@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from django.template.defaultfilters import pluralize
+from django.utils.translation import gettext, ngettext
 
 from articles.counts import country_area_counts, link_counts, with_counts
 from articles.facets import Selection
@@ -65,14 +65,23 @@ def heat_level(count: int, highest: int) -> int:
 
 def legend(highest: int) -> list[LegendEntry]:
     """What each shade stands for: "no articles", "1 article", "2\u20133 articles"…"""
-    entries = [LegendEntry(0, "no articles")]
+    entries = [LegendEntry(0, gettext("no articles"))]
     for level in range(1, HEAT_LEVELS + 1):
         low = highest * (level - 1) // HEAT_LEVELS + 1
         high = highest * level // HEAT_LEVELS
         if low == high:
-            entries.append(LegendEntry(level, f"{low} article{pluralize(low)}"))
+            label = ngettext("%(count)s article", "%(count)s articles", low) % {"count": low}
+            entries.append(LegendEntry(level, label))
         elif low < high:
-            entries.append(LegendEntry(level, f"{low}\u2013{high} articles"))
+            # The dash is written out, not escaped: makemessages reads the source as it is.
+            # Translators: a range of article counts, such as 2 to 3 articles; the plural
+            # follows the higher number.
+            label = ngettext(
+                "%(low)s–%(high)s article",  # noqa: RUF001
+                "%(low)s–%(high)s articles",  # noqa: RUF001
+                high,
+            ) % {"low": low, "high": high}
+            entries.append(LegendEntry(level, label))
     return entries
 
 

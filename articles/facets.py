@@ -14,6 +14,7 @@ from django.core.exceptions import BadRequest
 from django.db.models import QuerySet
 from django.http import Http404, QueryDict
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from articles.counts import (
     Counts,
@@ -101,13 +102,15 @@ class Selection:
 
     def active_filters(self) -> list[ActiveFilter]:
         """Each active filter with the address of the same list without it."""
-        filters = [ActiveFilter("Tag", tag.name, self.without_tag(tag).url()) for tag in self.tags]
+        filters = [
+            ActiveFilter(_("Tag"), tag.name, self.without_tag(tag).url()) for tag in self.tags
+        ]
         if self.country:
             filters.append(
-                ActiveFilter("Country", self.country.name, replace(self, country=None).url())
+                ActiveFilter(_("Country"), self.country.name, replace(self, country=None).url())
             )
         if self.area:
-            filters.append(ActiveFilter("Area", self.area.name, replace(self, area=None).url()))
+            filters.append(ActiveFilter(_("Area"), self.area.name, replace(self, area=None).url()))
         return filters
 
 

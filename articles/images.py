@@ -22,6 +22,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext, gettext_noop
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 # Pillow format name -> file extension. Opening with only these plugins means SVG, HTML,
@@ -32,7 +33,8 @@ KEPT_INFO = ("icc_profile", "transparency")
 RANDOM_NAME = re.compile(r"[0-9a-f]{32}")
 # `<random name>-<width>w.webp`, as `rendition_name` writes it beside its original.
 RENDITION_NAME = re.compile(r"(?P<stem>[0-9a-f]{32})-(?P<width>[1-9][0-9]*)w\.webp")
-NOT_AN_IMAGE = (
+# Only marked for translation: a plain string here, translated where it is shown.
+NOT_AN_IMAGE = gettext_noop(
     "This file is not a JPEG, PNG, WebP or GIF image. Upload a photo in one of those formats."
 )
 
@@ -47,8 +49,11 @@ def clean_upload(upload) -> ContentFile:
     max_bytes = settings.LEAD_IMAGE_MAX_BYTES
     if upload.size > max_bytes:
         raise ValidationError(
-            f"The image is {filesizeformat(upload.size)}; the limit is "
-            f"{filesizeformat(max_bytes)}. Export it smaller and upload it again.",
+            gettext(
+                "The image is %(size)s; the limit is %(limit)s. Export it smaller and upload it "
+                "again."
+            )
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(max_bytes)},
             code="too_large",
         )
     image = _open_verified(upload)
@@ -69,8 +74,16 @@ def _open_verified(upload) -> Image.Image:
                 width, height = probe.size
                 if width * height > max_pixels:
                     raise ValidationError(
-                        f"The image is {width} by {height} pixels ({width * height / 1e6:.0f} "
-                        f"megapixels); the limit is {max_pixels / 1e6:.0f} megapixels.",
+                        gettext(
+                            "The image is %(width)d by %(height)d pixels (%(megapixels)s "
+                            "megapixels); the limit is %(limit)s megapixels."
+                        )
+                        % {
+                            "width": width,
+                            "height": height,
+                            "megapixels": f"{width * height / 1e6:.0f}",
+                            "limit": f"{max_pixels / 1e6:.0f}",
+                        },
                         code="too_many_pixels",
                     )
                 probe.verify()
@@ -89,7 +102,7 @@ def _open_verified(upload) -> Image.Image:
         ValueError,
         EOFError,
     ) as error:
-        raise ValidationError(NOT_AN_IMAGE, code="not_an_image") from error
+        raise ValidationError(gettext(NOT_AN_IMAGE), code="not_an_image") from error
     return image
 
 

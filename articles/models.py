@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from reversion.models import Revision, Version
 from taggit.managers import TaggableManager
 from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
@@ -193,12 +194,12 @@ class EditConflict(Exception):
 
     @property
     def message(self) -> str:
-        return (
-            f"{self.changed_by} changed this article on {format_local(self.changed_at)} while you "
-            "were editing it, so your changes were not saved. Your text is still in the form: "
-            "compare it with the saved version (open the article again in another tab, or see "
-            "its history), merge what you want to keep, and save again."
-        )
+        return _(
+            "%(editor)s changed this article on %(time)s while you were editing it, so your "
+            "changes were not saved. Your text is still in the form: compare it with the saved "
+            "version (open the article again in another tab, or see its history), merge what "
+            "you want to keep, and save again."
+        ) % {"editor": self.changed_by, "time": format_local(self.changed_at)}
 
 
 def record_revision(objects: Iterable[models.Model], *, user: Editor, comment: str) -> None:
@@ -563,29 +564,29 @@ class ArticleQuerySet(models.QuerySet):
 
 class Article(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
 
     class LeadImageFocus(models.TextChoices):
         # The values are CSS `object-position` keywords, used as they are by the templates.
-        CENTER = "center", "Centre"
-        TOP = "top", "Top"
-        BOTTOM = "bottom", "Bottom"
-        LEFT = "left", "Left"
-        RIGHT = "right", "Right"
+        CENTER = "center", _("Centre")
+        TOP = "top", _("Top")
+        BOTTOM = "bottom", _("Bottom")
+        LEFT = "left", _("Left")
+        RIGHT = "right", _("Right")
 
     class Language(models.TextChoices):
         # The codes of settings.LANGUAGES: an article's language is the one its page is in.
-        ENGLISH = "en", "English"
-        JAPANESE = "ja", "Japanese"
-        RUSSIAN = "ru", "Russian"
+        ENGLISH = "en", _("English")
+        JAPANESE = "ja", _("Japanese")
+        RUSSIAN = "ru", _("Russian")
 
     title = models.CharField(max_length=200)
     language = models.CharField(
         max_length=2,
         choices=Language.choices,
         default=Language.ENGLISH,
-        help_text="The language the article is written in; its page and lists are in it too.",
+        help_text=_("The language the article is written in; its page and lists are in it too."),
     )
     # A story in several languages is an original and its translations, each a full article
     # published on its own; countries and areas are the story's, tags each article's own.
@@ -596,27 +597,27 @@ class Article(models.Model):
         blank=True,
         related_name="translations",
         limit_choices_to={"translation_of__isnull": True},
-        help_text="The original article, when this one is its translation.",
+        help_text=_("The original article, when this one is its translation."),
     )
     slug = models.SlugField(
         max_length=220,
         unique=True,
         allow_unicode=True,
         blank=True,
-        help_text="Used in the page address. Filled from the title when left empty.",
+        help_text=_("Used in the page address. Filled from the title when left empty."),
     )
     dek = models.CharField(
-        "standfirst",
+        _("standfirst"),
         max_length=400,
         blank=True,
-        help_text="One or two sentences under the headline, also used on cards and in feeds.",
+        help_text=_("One or two sentences under the headline, also used on cards and in feeds."),
     )
-    body = models.TextField(blank=True, help_text="Markdown. HTML is sanitised before display.")
+    body = models.TextField(blank=True, help_text=_("Markdown. HTML is sanitised before display."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     publish_at = models.DateTimeField(
-        "publish at",
+        _("publish at"),
         default=timezone.now,
-        help_text="A published article with a future date stays hidden until then.",
+        help_text=_("A published article with a future date stays hidden until then."),
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -624,15 +625,15 @@ class Article(models.Model):
         null=True,
         blank=True,
         related_name="articles",
-        help_text="The editor who created the article.",
+        help_text=_("The editor who created the article."),
     )
     byline = models.CharField(
         max_length=150,
         blank=True,
-        help_text="Name shown to readers; defaults to the author's name.",
+        help_text=_("Name shown to readers; defaults to the author's name."),
     )
     featured = models.BooleanField(
-        default=False, help_text="Lead story candidate on the home page."
+        default=False, help_text=_("Lead story candidate on the home page.")
     )
     countries = models.ManyToManyField(
         Country, through="ArticleCountry", related_name="articles", blank=True
@@ -642,7 +643,7 @@ class Article(models.Model):
         through="ArticleArea",
         related_name="articles",
         blank=True,
-        verbose_name="cooperation areas",
+        verbose_name=_("cooperation areas"),
     )
     tags = TaggableManager(through=TaggedArticle, blank=True, related_name="articles")
     # SET_NULL, not PROTECT: a country or area an article links to is already protected
@@ -653,7 +654,7 @@ class Article(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        help_text=(
+        help_text=_(
             "Shown above the headline on cards; leave empty to let Summit choose. "
             "Must be one of the article's countries."
         ),
@@ -664,8 +665,8 @@ class Article(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name="primary cooperation area",
-        help_text=(
+        verbose_name=_("primary cooperation area"),
+        help_text=_(
             "Shown above the headline on cards instead of a country; leave empty to let "
             "Summit choose. Must be one of the article's cooperation areas."
         ),
@@ -685,18 +686,18 @@ class Article(models.Model):
     lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     lead_image_alt = models.CharField(
-        "lead image description",
+        _("lead image description"),
         max_length=300,
         blank=True,
-        help_text="Required with an image: what it shows, for readers who cannot see it.",
+        help_text=_("Required with an image: what it shows, for readers who cannot see it."),
     )
     lead_image_credit = models.CharField(max_length=200, blank=True)
     lead_image_focus = models.CharField(
-        "lead image focal point",
+        _("lead image focal point"),
         max_length=10,
         choices=LeadImageFocus.choices,
         default=LeadImageFocus.CENTER,
-        help_text="Which part of the picture to keep when it is cropped to fit.",
+        help_text=_("Which part of the picture to keep when it is cropped to fit."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -909,9 +910,11 @@ class Article(models.Model):
         # A change made outside the write path (the shell) leaves no revision: name nobody.
         if latest and abs(latest.revision.date_created - updated_at) < SAME_CHANGE:
             editor = latest.revision.user
-            changed_by = (editor.get_full_name() or editor.get_username()) if editor else "Someone"
+            changed_by = (
+                (editor.get_full_name() or editor.get_username()) if editor else _("Someone")
+            )
         else:
-            changed_by = "Someone"
+            changed_by = _("Someone")
         raise EditConflict(current_version=version, changed_by=changed_by, changed_at=updated_at)
 
     def drop_missing_lead_image(self) -> str:
@@ -954,15 +957,18 @@ class Article(models.Model):
     def clean(self) -> None:
         if self.lead_image and not self.lead_image_alt.strip():
             raise ValidationError(
-                {"lead_image_alt": "Describe the image for readers who cannot see it."}
+                {"lead_image_alt": _("Describe the image for readers who cannot see it.")}
             )
         if self.slug in RESERVED_ARTICLE_SLUGS:
             raise ValidationError(
-                {"slug": f"“{self.slug}” is taken by another page; choose another slug."}
+                {
+                    "slug": _("“%(slug)s” is taken by another page; choose another slug.")
+                    % {"slug": self.slug}
+                }
             )
         if self.primary_country_id and self.primary_area_id:
             raise ValidationError(
-                {"primary_area": "Choose a primary country or a primary area, not both."}
+                {"primary_area": _("Choose a primary country or a primary area, not both.")}
             )
         self.check_translation()
 
@@ -974,27 +980,38 @@ class Article(models.Model):
             if self.pk and self.translations.filter(language=self.language).exists():
                 language = self.get_language_display()
                 raise ValidationError(
-                    {"language": f"A translation of this article is already in {language}."}
+                    {
+                        "language": _("A translation of this article is already in %(language)s.")
+                        % {"language": language}
+                    }
                 )
             return
         if self.pk and original.pk == self.pk:
-            raise ValidationError({"translation_of": "An article cannot translate itself."})
+            raise ValidationError({"translation_of": _("An article cannot translate itself.")})
         if original.translation_of_id is not None:
             raise ValidationError(
-                {"translation_of": "Choose the original article, not another translation."}
+                {"translation_of": _("Choose the original article, not another translation.")}
             )
         if self.pk and self.translations.exists():
             raise ValidationError(
-                {"translation_of": "This article has translations, so it is an original."}
+                {"translation_of": _("This article has translations, so it is an original.")}
             )
         if original.language == self.language:
             raise ValidationError(
-                {"language": f"The original is already in {original.get_language_display()}."}
+                {
+                    "language": _("The original is already in %(language)s.")
+                    % {"language": original.get_language_display()}
+                }
             )
         taken = Article.objects.filter(translation_of=original, language=self.language)
         if taken.exclude(pk=self.pk).exists():
             language = self.get_language_display()
-            raise ValidationError({"language": f"“{original}” already has a {language} version."})
+            raise ValidationError(
+                {
+                    "language": _("“%(title)s” already has a %(language)s version.")
+                    % {"title": original, "language": language}
+                }
+            )
 
     @staticmethod
     def check_kicker_choice(
@@ -1010,13 +1027,13 @@ class Article(models.Model):
         """
         errors = {}
         if primary_country is not None and primary_country not in countries:
-            errors["primary_country"] = (
-                f"Add {primary_country} to the article's countries, or choose another."
-            )
+            errors["primary_country"] = _(
+                "Add %(country)s to the article's countries, or choose another."
+            ) % {"country": primary_country}
         if primary_area is not None and primary_area not in areas:
-            errors["primary_area"] = (
-                f"Add {primary_area} to the article's cooperation areas, or choose another."
-            )
+            errors["primary_area"] = _(
+                "Add %(area)s to the article's cooperation areas, or choose another."
+            ) % {"area": primary_area}
         if errors:
             raise ValidationError(errors)
 
@@ -1133,12 +1150,12 @@ class AuthorProfile(models.Model):
     display_name = models.CharField(
         max_length=150,
         blank=True,
-        help_text="Name on your author page; your full name or username when empty.",
+        help_text=_("Name on your author page; your full name or username when empty."),
     )
     bio = models.TextField(
         max_length=600,
         blank=True,
-        help_text="Two or three sentences about you for your author page. Plain text.",
+        help_text=_("Two or three sentences about you for your author page. Plain text."),
     )
 
     class Meta:

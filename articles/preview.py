@@ -23,6 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from articles.models import CREDIT_RELATIONS, KICKER_RELATIONS, Article, ArticleQuerySet
 from articles.views import ArticleDetailView
@@ -154,7 +157,14 @@ class SharedPreviewView(ArticlePreviewView):
 
 def _status_label(article: Article) -> str:
     if article.is_public:
-        return "Published"
+        return str(Article.Status.PUBLISHED.label)
     if article.is_scheduled:
-        return f"Scheduled for {timezone.localtime(article.publish_at):%d %B %Y at %H:%M}"
-    return "Draft"
+        local = timezone.localtime(article.publish_at)
+        # Translators: letters of Django's `date` filter for the day in the preview's
+        # "Scheduled for … at …", which English shows as "02 December 2026".
+        day_format = pgettext("date format", "d F Y")
+        return _("Scheduled for %(date)s at %(time)s") % {
+            "date": date_format(local, day_format),
+            "time": date_format(local, "H:i"),
+        }
+    return str(Article.Status.DRAFT.label)

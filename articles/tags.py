@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
 
 from articles.models import Article, Editor, Tag, TaggedArticle, unique_slug
 from countries.models import Country
@@ -73,7 +74,7 @@ def likely_duplicates(tags: Iterable[Tag] | None = None) -> list[DuplicateGroup]
         by_key[keys[tag.pk]].append(tag)
     for same in by_key.values():
         if len(same) > 1:
-            groups.append(DuplicateGroup("Same word (case, plural or punctuation)", same))
+            groups.append(DuplicateGroup(_("Same word (case, plural or punctuation)"), same))
             grouped.update(tag.pk for tag in same)
 
     country_of_key: dict[str, Country] = {}
@@ -87,7 +88,8 @@ def likely_duplicates(tags: Iterable[Tag] | None = None) -> list[DuplicateGroup]
             by_country[country].append(tag)
     for country, same in by_country.items():
         if len({keys[tag.pk] for tag in same}) > 1:
-            groups.append(DuplicateGroup(f"Names of {country.name}", same))
+            reason = _("Names of %(country)s") % {"country": country.name}
+            groups.append(DuplicateGroup(reason, same))
             grouped.update(tag.pk for tag in same)
 
     # Compare spellings only among tags starting with the same letter: quadratic work stays
@@ -102,7 +104,7 @@ def likely_duplicates(tags: Iterable[Tag] | None = None) -> list[DuplicateGroup]
             for second in candidates[i + 1 :]:
                 matcher = difflib.SequenceMatcher(None, keys[first.pk], keys[second.pk])
                 if matcher.quick_ratio() >= SIMILARITY and matcher.ratio() >= SIMILARITY:
-                    groups.append(DuplicateGroup("Similar spelling", [first, second]))
+                    groups.append(DuplicateGroup(_("Similar spelling"), [first, second]))
     return groups
 
 

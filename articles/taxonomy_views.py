@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
 from articles.coverage import coverage_matrix
@@ -47,7 +48,8 @@ class CoverageChartMixin:
             articles.monthly_counts,
         )
         series = month_series(counts, end=today)
-        chart = render_monthly_chart(series, title=f"Articles on {subject} per month")
+        title = _("Articles on %(subject)s per month") % {"subject": subject}
+        chart = render_monthly_chart(series, title=title)
         return chart, series
 
 
@@ -61,14 +63,16 @@ class CountryListView(ListView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         countries = list(context["countries"])
+        # By role value: the template names each group ("Japan", "Partners") in the page's
+        # language.
         context["groups"] = [
-            (label, [c for c in countries if c.role == role])
-            for role, label in Country.Role.choices
+            (role, [c for c in countries if c.role == role]) for role in Country.Role.values
         ]
         context["region_map"] = render_region_map(
             links=region_links(countries),
-            title="Map of Central Asia and Japan",
-            description="Select a Central Asian state or Japan to open its page.",
+            names={str(c.code): c.name for c in countries},
+            title=_("Map of Central Asia and Japan"),
+            description=_("Select a Central Asian state or Japan to open its page."),
         )
         return context
 
@@ -88,8 +92,10 @@ class CountryDetailView(CoverageChartMixin, ArticleListView):
         if code in map_codes():
             context["region_map"] = render_region_map(
                 highlight=code,
-                title=f"{self.country.name} on the map of Central Asia and its neighbours",
-                description=f"{self.country.name} is highlighted.",
+                names={code: self.country.name},
+                title=_("%(country)s on the map of Central Asia and its neighbours")
+                % {"country": self.country.name},
+                description=_("%(country)s is highlighted.") % {"country": self.country.name},
             )
         context["coverage_chart"], context["coverage_series"] = self.coverage_chart(
             self.country.name

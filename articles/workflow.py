@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Literal
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from articles.models import Article
 from summit.dates import format_local
@@ -19,10 +21,11 @@ from summit.dates import format_local
 EDITOR_ONLY_FIELDS = ("status", "publish_at", "featured")
 
 # Shown to Contributors beside the status they cannot change, so a read-only field explains itself.
-WHY_EDITORS_PUBLISH = "Editors publish; save your draft and an editor will review it."
+# Both are marked for translation here and translated where they are shown.
+WHY_EDITORS_PUBLISH = gettext_noop("Editors publish; save your draft and an editor will review it.")
 # A draft's publish time is only the field's default (when the form was opened or the draft
 # first saved); showing it to a Contributor would read as a publication date.
-PUBLISH_TIME_NOT_SET = "Set by an editor when the article is published."
+PUBLISH_TIME_NOT_SET = gettext_noop("Set by an editor when the article is published.")
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -52,14 +55,14 @@ def publication_state(article: Article) -> str:
     "Draft — not on the site".
     """
     if article.status != Article.Status.PUBLISHED:
-        return "Draft — not on the site"
+        return _("Draft — not on the site")
     if article.is_scheduled:
-        return f"Scheduled — goes live {format_local(article.publish_at)}"
-    return f"Published — live since {format_local(article.publish_at)}"
+        return _("Scheduled — goes live %(time)s") % {"time": format_local(article.publish_at)}
+    return _("Published — live since %(time)s") % {"time": format_local(article.publish_at)}
 
 
 def publish_time_for_display(article: Article) -> str:
     """The publish time as a Contributor should read it: a real time only once there is one."""
     if article.pk is None or article.status != Article.Status.PUBLISHED:
-        return PUBLISH_TIME_NOT_SET
+        return _(PUBLISH_TIME_NOT_SET)
     return format_local(article.publish_at)

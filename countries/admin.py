@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modeltranslation.admin import TranslationAdmin
 
 from countries.models import CooperationArea, Country
@@ -35,11 +37,13 @@ class ArticleCountsAdmin(TranslationAdmin, HistoryAdmin):
             )
         )
 
-    @admin.display(description="Articles", ordering="article_total")
+    @admin.display(description=_("Articles"), ordering="article_total")
     def article_count(self, obj) -> int:
         return obj.article_total
 
-    @admin.display(description="Published", ordering="published_total")
+    @admin.display(
+        description=pgettext_lazy("number of articles", "Published"), ordering="published_total"
+    )
     def published_count(self, obj) -> int:
         return obj.published_total
 
@@ -53,8 +57,8 @@ class CountryAdmin(ArticleCountsAdmin):
     ordering = ("name",)
     fieldsets = (
         (None, {"fields": ("name", "slug", "code", "role", "capital")}),
-        ("Profile", {"fields": ("summary", "body")}),
-        ("Recognition", {"fields": ("aliases",)}),
+        (_("Profile"), {"fields": ("summary", "body")}),
+        (_("Recognition"), {"fields": ("aliases",)}),
     )
 
 
@@ -67,6 +71,6 @@ class CooperationAreaAdmin(ArticleCountsAdmin):
     ordering = ("position", "name")
     fieldsets = (
         (None, {"fields": ("name", "slug", "position")}),
-        ("Description", {"fields": ("summary", "body")}),
-        ("Recognition", {"fields": ("keywords",)}),
+        (_("Description"), {"fields": ("summary", "body")}),
+        (_("Recognition"), {"fields": ("keywords",)}),
     )

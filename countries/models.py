@@ -3,6 +3,7 @@ from __future__ import annotations
 import reversion
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 
@@ -22,24 +23,24 @@ class CountryQuerySet(models.QuerySet):
 @reversion.register()
 class Country(models.Model):
     class Role(models.TextChoices):
-        CENTRAL_ASIA = "central_asia", "Central Asian state"
-        HOST = "host", "Host"
-        PARTNER = "partner", "Partner"
+        CENTRAL_ASIA = "central_asia", _("Central Asian state")
+        HOST = "host", _("Host")
+        PARTNER = "partner", _("Partner")
 
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(
-        max_length=100, unique=True, allow_unicode=True, help_text="Used in the page address."
+        max_length=100, unique=True, allow_unicode=True, help_text=_("Used in the page address.")
     )
-    code = CountryField(unique=True, help_text="ISO 3166-1 alpha-2 code, e.g. KZ.")
+    code = CountryField(unique=True, help_text=_("ISO 3166-1 alpha-2 code, e.g. KZ."))
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTNER)
     capital = models.CharField(max_length=100, blank=True)
     summary = models.CharField(
-        max_length=300, blank=True, help_text="One or two sentences shown on cards and lists."
+        max_length=300, blank=True, help_text=_("One or two sentences shown on cards and lists.")
     )
-    body = models.TextField(blank=True, help_text="Profile in Markdown.")
+    body = models.TextField(blank=True, help_text=_("Profile in Markdown."))
     aliases = models.TextField(
         blank=True,
-        help_text=(
+        help_text=_(
             "One per line: other names, demonyms, capitals and major cities, former names and "
             "spellings in other languages, used to recognise the country in text."
         ),
@@ -49,7 +50,7 @@ class Country(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "countries"
+        verbose_name_plural = _("countries")
 
     def __str__(self) -> str:
         return self.name
@@ -66,14 +67,16 @@ class Country(models.Model):
 class CooperationArea(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(
-        max_length=100, unique=True, allow_unicode=True, help_text="Used in the page address."
+        max_length=100, unique=True, allow_unicode=True, help_text=_("Used in the page address.")
     )
     summary = models.CharField(max_length=300, blank=True)
-    body = models.TextField(blank=True, help_text="Description in Markdown.")
+    body = models.TextField(blank=True, help_text=_("Description in Markdown."))
     keywords = models.TextField(
-        blank=True, help_text="One per line: phrases that signal this area in a text."
+        blank=True, help_text=_("One per line: phrases that signal this area in a text.")
     )
-    position = models.PositiveIntegerField(default=0, help_text="Lower numbers are listed first.")
+    position = models.PositiveIntegerField(
+        default=0, help_text=_("Lower numbers are listed first.")
+    )
 
     class Meta:
         ordering = ["position", "name"]

@@ -11,9 +11,10 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
+from countries.models import Country
 from summit.charts import month_series, render_monthly_chart, summarise
 from summit.ratelimit import wait_phrase
-from tests.factories import make_article
+from tests.factories import make_area, make_article, make_country
 
 CATALOGUES = {
     "ja": Path(settings.BASE_DIR) / "locale" / "ja" / "LC_MESSAGES" / "django.po",
@@ -115,6 +116,40 @@ def test_dates_are_written_the_way_each_language_writes_them(client):
     assert "2 December 2025</time>" in client.get("/").content.decode()
     assert "2025年12月2日</time>" in client.get("/ja/").content.decode()
     assert "2 декабря 2025 г.</time>" in client.get("/ru/").content.decode()
+
+
+@pytest.mark.django_db
+def test_country_role_is_named_in_japanese_and_groups_keep_their_headings(client):
+    make_country("Kazakhstan")
+    make_country("Japan", role=Country.Role.HOST)
+
+    profile = client.get("/ja/countries/kazakhstan/").content.decode()
+    assert '<p class="kicker">中央アジアの国</p>' in profile
+    assert "Central Asian state" not in profile
+    # The list still heads each role's group by the role, whatever the page's language.
+    groups = client.get("/ja/countries/").content.decode()
+    assert 'id="group-1">中央アジア諸国</h2>' in groups
+    assert 'id="group-2">日本</h2>' in groups
+
+
+@pytest.mark.django_db
+def test_coverage_legend_counts_articles_in_russian(client):
+    kazakhstan, energy = make_country("Kazakhstan"), make_area("Energy")
+    make_article("Уран для Японии", language="ru", countries=[kazakhstan], areas=[energy])
+
+    page = client.get("/ru/coverage/").content.decode()
+    assert "</span>нет статей</li>" in page
+    assert "</span>1 статья</li>" in page
+
+
+@pytest.mark.django_db
+def test_active_filter_names_its_kind_in_japanese(client):
+    kazakhstan = make_country("Kazakhstan")
+    make_article("カザフスタンのウラン", language="ja", countries=[kazakhstan])
+
+    page = client.get("/ja/articles/", {"country": "kazakhstan"}).content.decode()
+    assert "国: Kazakhstan" in page
+    assert "Country: Kazakhstan" not in page
 
 
 @pytest.mark.django_db

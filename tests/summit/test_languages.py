@@ -365,3 +365,9 @@ def test_country_history_keeps_every_language(story):
     fields = Version.objects.get_for_object(kazakhstan).first().field_dict
     assert fields["name_ja"] == "カザフスタン"
     assert fields["name_ru"] == "Казахстан"
+
+
+def test_region_map_names_countries_in_the_page_language(client, story):
+    html = client.get("/ja/countries/kazakhstan/").content.decode()
+    svg = re.search(r"<svg.*?</svg>", html, re.S).group(0)
+    assert "カザフスタン</text>" in svg
