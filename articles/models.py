@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Revision, Version
 from taggit.managers import TaggableManager
@@ -51,7 +52,7 @@ def current_language() -> str:
 
 
 # The credit of an article with neither a byline nor an author account.
-STAFF_BYLINE = "Summit staff"
+STAFF_BYLINE = gettext_noop("Summit staff")
 
 
 def published_condition(prefix: str = "") -> Q:
@@ -1056,7 +1057,7 @@ class Article(models.Model):
             return self.byline
         if self.author_id:
             return AuthorProfile.name_of(self.author)
-        return STAFF_BYLINE
+        return gettext(STAFF_BYLINE)
 
     @property
     def author_url(self) -> str:
