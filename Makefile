@@ -59,7 +59,7 @@ $(MO_FILES) &: $(PO_FILES) | $(STAMP) $(ENV_FILE)
 
 # After changing interface text: add the new messages to the catalogues, then translate them.
 messages: bootstrap
-	$(PY) manage.py makemessages -l ja -l ru -e html,txt,py,xml --no-obsolete \
+	$(PY) manage.py makemessages -l ja -l ru -e html,txt,py,xml --no-obsolete --no-wrap \
 	  --ignore=$(VENV) --ignore=node_modules --ignore=tools --ignore=staticfiles --ignore=tests
 
 # The W3C HTML checker for tests/summit/test_html_validity.py; needs npm and a Java runtime.

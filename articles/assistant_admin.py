@@ -36,6 +36,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from taggit.utils import parse_tags
 
 from articles.importing import (
@@ -44,6 +45,7 @@ from articles.importing import (
     ImportFailed,
     ImportResult,
     decode,
+    field_list,
     import_article,
     parse,
     slug_for,
@@ -57,6 +59,11 @@ APPLY = "_apply_suggestions"
 TEXT_FIELDS = ("title", "dek", "body")
 LANGUAGE_INPUT = "assistant_language"
 DEFAULT_LANGUAGE = Article._meta.get_field("language").default
+
+
+def sentence(clause: str) -> str:
+    """A clause such as an `ImportFailed` message as a sentence: capital and full stop."""
+    return _("%(clause)s.") % {"clause": f"{clause[:1].upper()}{clause[1:]}"}
 
 
 def tags_value(names: list[str]) -> str:
@@ -131,14 +138,14 @@ class SuggestionPanel:
                 chosen=tag.name.casefold() in tags,
                 # A new tag is offered, never ticked for the editor.
                 ticked=tag.existing,
-                note="" if tag.existing else "new tag",
+                note="" if tag.existing else _("new tag"),
             )
             for tag in found.tags
         ]
         self.groups = [
-            ("Countries", "assistant_country", mention_rows(found.countries, countries)),
-            ("Cooperation areas", "assistant_area", mention_rows(found.areas, areas)),
-            ("Tags", "assistant_tag", tag_rows),
+            (_("Countries"), "assistant_country", mention_rows(found.countries, countries)),
+            (_("Cooperation areas"), "assistant_area", mention_rows(found.areas, areas)),
+            (_("Tags"), "assistant_tag", tag_rows),
         ]
 
 
@@ -153,32 +160,38 @@ def chosen(values: dict[str, Any]) -> tuple[set[str], set[str], set[str]]:
 
 class ImportForm(forms.Form):
     text = forms.CharField(
-        label="Paste the text",
+        label=gettext_lazy("Paste the text"),
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 16, "class": "vLargeTextField"}),
     )
     upload = forms.FileField(
-        label="or upload a file",
+        label=gettext_lazy("or upload a file"),
         required=False,
-        help_text=f"Plain text or Markdown ({', '.join(TEXT_SUFFIXES)}), UTF-8.",
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(TEXT_SUFFIXES)}),
     )
     update = forms.BooleanField(
-        label="Replace the article imported before under the same title",
+        label=gettext_lazy("Replace the article imported before under the same title"),
         required=False,
-        help_text="Otherwise an existing article is opened and left as it is.",
+        help_text=gettext_lazy("Otherwise an existing article is opened and left as it is."),
     )
-    publish = forms.BooleanField(label="Publish now instead of saving a draft", required=False)
+    publish = forms.BooleanField(
+        label=gettext_lazy("Publish now instead of saving a draft"), required=False
+    )
     force = forms.BooleanField(
-        label="Import anyway",
+        label=gettext_lazy("Import anyway"),
         required=False,
-        help_text="Create a new article even when one with the same title (whatever the case "
-        "and punctuation) exists.",
+        help_text=gettext_lazy(
+            "Create a new article even when one with the same title (whatever the case "
+            "and punctuation) exists."
+        ),
     )
 
     def __init__(self, *args, can_publish: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["upload"].help_text = _("Plain text or Markdown (%(suffixes)s), UTF-8.") % {
+            "suffixes": ", ".join(TEXT_SUFFIXES)
+        }
         if not can_publish:
             del self.fields["publish"]
 
@@ -188,23 +201,27 @@ class ImportForm(forms.Form):
         if self.errors:
             return cleaned
         if upload and text.strip():
-            raise forms.ValidationError("Paste a text or upload a file, not both.")
+            raise forms.ValidationError(_("Paste a text or upload a file, not both."))
         if upload:
             if not upload.name.lower().endswith(TEXT_SUFFIXES):
                 raise forms.ValidationError(
-                    {"upload": f"Choose a {', '.join(TEXT_SUFFIXES)} file."}
+                    {
+                        "upload": _("Choose a %(suffixes)s file.")
+                        % {"suffixes": ", ".join(TEXT_SUFFIXES)}
+                    }
                 )
             try:
                 text = decode(upload.read(MAX_BYTES + 1))
             except ImportFailed as error:
-                raise forms.ValidationError({"upload": f"{upload.name}: {error}."}) from None
+                message = _("%(file)s: %(reason)s.") % {"file": upload.name, "reason": error}
+                raise forms.ValidationError({"upload": message}) from None
         elif not text.strip():
-            raise forms.ValidationError("Paste a text or upload a file.")
+            raise forms.ValidationError(_("Paste a text or upload a file."))
         try:
             cleaned["parsed"] = parse(text)
         except ImportFailed as error:
             field = "upload" if upload else "text"
-            raise forms.ValidationError({field: f"{str(error).capitalize()}."}) from None
+            raise forms.ValidationError({field: sentence(str(error))}) from None
         return cleaned
 
 
@@ -396,7 +413,9 @@ class AssistantAdminMixin:
                 and existing
                 and not self.has_change_permission(request, existing)
             ):
-                form.add_error("update", f"You may not change “{existing}”.")
+                form.add_error(
+                    "update", _("You may not change “%(article)s”.") % {"article": existing}
+                )
             else:
                 try:
                     result = import_article(
@@ -407,8 +426,7 @@ class AssistantAdminMixin:
                         author=request.user,
                     )
                 except ImportFailed as error:
-                    reason = str(error)
-                    form.add_error(None, f"{reason[:1].upper()}{reason[1:]}.")
+                    form.add_error(None, sentence(str(error)))
                 else:
                     if result.outcome != "duplicate":
                         return self._report_import(request, result)
@@ -420,7 +438,7 @@ class AssistantAdminMixin:
                     )
         context = {
             **self.admin_site.each_context(request),
-            "title": "Import from text",
+            "title": _("Import from text"),
             "opts": self.opts,
             "form": form,
             "media": self.media + form.media,
@@ -432,43 +450,52 @@ class AssistantAdminMixin:
         self, request: HttpRequest, article: Article, *, reupload: bool
     ) -> SafeString:
         """The form error for a likely duplicate: the existing article, linked when viewable."""
-        name = f"“{article}”"
+        name = pgettext("quoted title", "“%(title)s”") % {"title": article}
         if self.has_view_permission(request, article):
             info = self.opts.app_label, self.opts.model_name
             url = reverse("admin:{}_{}_change".format(*info), args=[article.pk])
             name = format_html('<a href="{}">{}</a>', url, name)
-        again = " (and choose the file again)" if reupload else ""
-        return format_html(
-            "An article with this title already exists: {} ({}). Nothing was imported; tick "
-            "“Import anyway”{} to create a second article.",
-            name,
-            article.get_status_display().lower(),
-            again,
-        )
+        if reupload:
+            message = _(
+                "An article with this title already exists: {article} ({status}). Nothing was "
+                "imported; tick “Import anyway” (and choose the file again) to create a second "
+                "article."
+            )
+        else:
+            message = _(
+                "An article with this title already exists: {article} ({status}). Nothing was "
+                "imported; tick “Import anyway” to create a second article."
+            )
+        return format_html(message, article=name, status=article.get_status_display().lower())
 
     def _report_import(self, request: HttpRequest, result: ImportResult) -> HttpResponse:
         article = result.article
         if result.outcome == "created":
             self.log_addition(request, article, [{"added": {}}])
-            self.message_user(
-                request, f"Imported “{article}”: {result.describe()}.", messages.SUCCESS
-            )
+            message = _("Imported “%(article)s”: %(summary)s.")
+            values = {"article": article, "summary": result.describe()}
+            self.message_user(request, message % values, messages.SUCCESS)
         elif result.outcome == "updated":
             self.log_change(request, article, [{"changed": {"fields": list(result.changed)}}])
-            self.message_user(
-                request, f"Updated “{article}”: {result.describe()}.", messages.SUCCESS
-            )
+            message = _("Updated “%(article)s”: %(summary)s.")
+            values = {"article": article, "summary": result.describe()}
+            self.message_user(request, message % values, messages.SUCCESS)
         elif result.changed:
             self.message_user(
                 request,
-                f"“{article}” was imported before and its {', '.join(result.changed)} differ "
-                "from this text. Nothing was changed; import again with “Replace” ticked to "
-                "replace it.",
+                _(
+                    "“%(article)s” was imported before and its %(fields)s differ from this "
+                    "text. Nothing was changed; import again with “Replace” ticked to "
+                    "replace it."
+                )
+                % {"article": article, "fields": field_list(result.changed)},
                 messages.WARNING,
             )
         else:
             self.message_user(
-                request, f"“{article}” was imported before from the same text.", messages.INFO
+                request,
+                _("“%(article)s” was imported before from the same text.") % {"article": article},
+                messages.INFO,
             )
         info = self.opts.app_label, self.opts.model_name
         return HttpResponseRedirect(reverse("admin:{}_{}_change".format(*info), args=[article.pk]))

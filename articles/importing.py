@@ -34,7 +34,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
 from articles.models import Article, record_revision, without_history
 from countries.recognition import Matcher, detect_language, recognise
@@ -57,7 +60,26 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 class ImportFailed(ValueError):
-    """The text cannot become an article; the message says why, for the editor."""
+    """The text cannot become an article; the message says why, for the editor.
+
+    The message is a clause in the active language ("empty file"), without a capital or a
+    full stop, so that callers can put it into their own sentence.
+    """
+
+
+# The fields `ImportResult.changed` names, as editors read them.
+FIELD_LABELS = {
+    "title": pgettext_lazy("imported article's field", "title"),
+    "body": pgettext_lazy("imported article's field", "body"),
+    "tags": pgettext_lazy("imported article's field", "tags"),
+    "language": pgettext_lazy("imported article's field", "language"),
+    "status": pgettext_lazy("imported article's field", "status"),
+}
+
+
+def field_list(fields: tuple[str, ...] | list[str]) -> str:
+    """Field names as a list in the active language: "title, body" in English."""
+    return pgettext("list separator", ", ").join(str(FIELD_LABELS[field]) for field in fields)
 
 
 @dataclass(frozen=True)
@@ -76,48 +98,65 @@ class ImportResult:
     changed: tuple[str, ...] = ()
 
     def describe(self) -> str:
+        """What came of the import, in the active language: "draft in English; 2 countries…"."""
         article = self.article
+        status = article.get_status_display().lower()
         if self.outcome == "duplicate":
-            return (
-                f"an article with this title exists: “{article.title}” "
-                f"({article.get_status_display().lower()}, {article.slug})"
-            )
+            return _("an article with this title exists: “%(title)s” (%(status)s, %(slug)s)") % {
+                "title": article.title,
+                "status": status,
+                "slug": article.slug,
+            }
         if self.outcome == "unchanged":
             if not self.changed:
-                return "already imported, identical"
-            return f"already imported; its {', '.join(self.changed)} differ from this text"
-        counts = (
-            (article.countries.count(), "country", "countries"),
-            (article.cooperation_areas.count(), "area", "areas"),
-            (len(article.tags.all()), "tag", "tags"),
-        )
-        state = f"{article.get_status_display().lower()} in {article.get_language_display()}"
-        summary = f"{state}; " + ", ".join(
-            f"{n} {one if n == 1 else many}" for n, one, many in counts
-        )
+                return _("already imported, identical")
+            return _("already imported; its %(fields)s differ from this text") % {
+                "fields": field_list(self.changed)
+            }
+        countries = article.countries.count()
+        areas = article.cooperation_areas.count()
+        tags = len(article.tags.all())
+        summary = _("%(status)s in %(language)s; %(countries)s, %(areas)s, %(tags)s") % {
+            "status": status,
+            "language": article.get_language_display(),
+            "countries": ngettext("%(count)d country", "%(count)d countries", countries)
+            % {"count": countries},
+            "areas": ngettext("%(count)d area", "%(count)d areas", areas) % {"count": areas},
+            "tags": ngettext("%(count)d tag", "%(count)d tags", tags) % {"count": tags},
+        }
         if self.outcome == "updated":
-            return f"{', '.join(self.changed)} replaced; {summary}"
+            return _("%(fields)s replaced; %(summary)s") % {
+                "fields": field_list(self.changed),
+                "summary": summary,
+            }
         return summary
 
 
 def decode(data: bytes) -> str:
     """The text of an uploaded or read file; anything but non-empty UTF-8 text is refused."""
     if len(data) > MAX_BYTES:
-        raise ImportFailed(f"too large ({len(data):,} bytes; at most {MAX_BYTES:,})")
+        raise ImportFailed(
+            _("too large (%(size)s bytes; at most %(limit)s)")
+            % {
+                "size": number_format(len(data), force_grouping=True),
+                "limit": number_format(MAX_BYTES, force_grouping=True),
+            }
+        )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportFailed("UTF-16 text; save it as UTF-8")
+        raise ImportFailed(_("UTF-16 text; save it as UTF-8"))
     if b"\x00" in data:
-        raise ImportFailed("binary file, not text")
+        raise ImportFailed(_("binary file, not text"))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ImportFailed(
-            f"not UTF-8 text (undecodable byte 0x{data[error.start]:02x} at offset {error.start})"
+            _("not UTF-8 text (undecodable byte %(byte)s at offset %(offset)d)")
+            % {"byte": f"0x{data[error.start]:02x}", "offset": error.start}
         ) from None
     if _CONTROL.search(text):
-        raise ImportFailed("binary file, not text (control characters)")
+        raise ImportFailed(_("binary file, not text (control characters)"))
     if not text.strip():
-        raise ImportFailed("empty file")
+        raise ImportFailed(_("empty file"))
     return text
 
 
@@ -179,17 +218,26 @@ def parse(text: str) -> ParsedArticle:
     while lines and not lines[0].strip():
         lines.pop(0)
     if not lines:
-        raise ImportFailed("empty file")
+        raise ImportFailed(_("empty file"))
     title = _clean_title(lines.pop(0))
     if lines and _SETEXT_UNDERLINE.match(lines[0]) and lines[0].strip():
         lines.pop(0)
     if not any(char.isalnum() for char in title):
-        raise ImportFailed(f"the first line, {title!r}, has no letters or digits for a title")
+        raise ImportFailed(
+            _("the first line, %(line)s, has no letters or digits for a title")
+            % {"line": repr(title)}
+        )
     title_field = Article._meta.get_field("title")
     if len(title) > title_field.max_length:
         raise ImportFailed(
-            f"the first line is {len(title)} characters long; a title has at most "
-            f"{title_field.max_length} (is the title line missing?)"
+            ngettext(
+                "the first line is %(length)d character long; a title has at most %(limit)d "
+                "(is the title line missing?)",
+                "the first line is %(length)d characters long; a title has at most %(limit)d "
+                "(is the title line missing?)",
+                len(title),
+            )
+            % {"length": len(title), "limit": title_field.max_length}
         )
     rest = [i for i, line in enumerate(lines) if line.strip()]
     if rest and _same_title(lines[rest[0]], title):
@@ -313,7 +361,8 @@ def import_article(
     language = language or detect_language(text)
     if language not in Article.Language.values:
         raise ImportFailed(
-            f"unknown language {language!r}; choose one of {', '.join(Article.Language.values)}"
+            _("unknown language %(language)s; choose one of %(languages)s")
+            % {"language": repr(language), "languages": ", ".join(Article.Language.values)}
         )
     with transaction.atomic():
         existing = Article.objects.select_for_update().filter(slug=slug_for(parsed.title)).first()
@@ -340,8 +389,11 @@ def import_article(
             except ValidationError as error:
                 reason = " ".join(error.messages).rstrip(".")
                 raise ImportFailed(
-                    f"the language cannot become {article.get_language_display()}: "
-                    f"{reason[:1].lower()}{reason[1:]}"
+                    _("the language cannot become %(language)s: %(reason)s")
+                    % {
+                        "language": article.get_language_display(),
+                        "reason": f"{reason[:1].lower()}{reason[1:]}",
+                    }
                 ) from None
         if publish and article.status != Article.Status.PUBLISHED:
             article.status = Article.Status.PUBLISHED
@@ -368,5 +420,5 @@ def import_text(data: bytes | str, **options) -> ImportResult:
     """Decode (when given bytes), parse and import one text. Raises ImportFailed."""
     text = decode(data) if isinstance(data, bytes) else data
     if not text.strip():
-        raise ImportFailed("empty text")
+        raise ImportFailed(_("empty text"))
     return import_article(parse(text), **options)

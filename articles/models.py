@@ -1161,7 +1161,8 @@ class AuthorProfile(models.Model):
 
     class Meta:
         ordering = ["display_name"]
-        verbose_name = "author profile"
+        verbose_name = _("author profile")
+        verbose_name_plural = _("author profiles")
 
     def __str__(self) -> str:
         return self.name

@@ -80,7 +80,8 @@ class CooperationArea(models.Model):
 
     class Meta:
         ordering = ["position", "name"]
-        verbose_name = "cooperation area"
+        verbose_name = _("cooperation area")
+        verbose_name_plural = _("cooperation areas")
 
     def __str__(self) -> str:
         return self.name

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
@@ -35,10 +36,10 @@ class HistoryAdmin(CompareVersionAdmin):
             return super().response_change(request, obj)
         when = format_local(version.revision.date_created)
         if request.resolver_match.url_name.endswith("_recover"):
-            message = f"Recovered “{obj}” as it was on {when}."
+            message = _("Recovered “%(object)s” as it was on %(when)s.")
         else:
-            message = f"Restored the version of {when}: “{obj}” is as it was then."
-        self.message_user(request, message, messages.SUCCESS)
+            message = _("Restored the version of %(when)s: “%(object)s” is as it was then.")
+        self.message_user(request, message % {"object": obj, "when": when}, messages.SUCCESS)
         return self.response_post_save_change(request, obj)
 
     def version_being_restored(self, request: HttpRequest) -> Version | None:

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 
 from countries.models import Country
 from summit.charts import month_series, render_monthly_chart, summarise
 from summit.ratelimit import wait_phrase
-from tests.factories import make_area, make_article, make_country
+from tests.factories import make_area, make_article, make_country, make_staff
 
 CATALOGUES = {
     "ja": Path(settings.BASE_DIR) / "locale" / "ja" / "LC_MESSAGES" / "django.po",
@@ -157,6 +158,20 @@ def test_error_page_speaks_the_address_language(client):
     response = client.get("/ja/no-such-page/")
     assert response.status_code == 404
     assert "<h1>ページが見つかりません</h1>" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_admin_import_reports_in_the_editors_language(client):
+    client.force_login(make_staff("desk"))
+    client.cookies["django_language"] = "ja"
+    text = "ステップの太陽光\n\n草原に太陽光発電所が建設されている。\n\nTags: 太陽光, 草原\n"
+
+    response = client.post(reverse("admin:articles_article_import"), {"text": text}, follow=True)
+
+    [message] = [str(message) for message in response.context["messages"]]
+    assert message == (
+        "「ステップの太陽光」を取り込みました（日本語の下書き、0 か国、協力分野 0 件、タグ 2 件）。"
+    )
 
 
 def test_chart_names_months_and_counts_in_russian():
