@@ -723,6 +723,9 @@ class Article(models.Model):
             models.Index(fields=["status", "publish_at"], name="article_visibility_idx"),
             # Lists read published articles newest first: walking this index, a page (even
             # the deepest, `articles.pagination.MAX_PAGES`) reads only the rows it skips and shows.
+            # Related articles of a translation: the newest of its language on each link,
+            # read from the top of this index instead of filtering every article.
+            models.Index(fields=["language", "id"], name="article_language_id_idx"),
             # Each language's list is a range of it, however few articles a language has.
             models.Index(
                 fields=["language", "-publish_at", "-id"],

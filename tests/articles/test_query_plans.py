@@ -56,6 +56,8 @@ def build_newsroom() -> dict[str, str]:
             # Each topic word in about one body in ten, as a common word is in real news.
             body=" ".join(rng.choice(FILLER if rng.random() < 0.99 else WORDS) for _ in range(80)),
             status=Article.Status.PUBLISHED if n % 20 else Article.Status.DRAFT,
+            # One in 25 in Japanese: a language with few articles among many.
+            language="ja" if n % 25 == 0 else "en",
             publish_at=now - timedelta(hours=n * 13),  # six years, as generate_content
             author=authors[n % len(authors)],
         )
@@ -77,8 +79,10 @@ def build_newsroom() -> dict[str, str]:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     middle = articles[ARTICLES // 2 + 1]  # published: drafts are every 20th
+    japanese = articles[ARTICLES // 2 + 25]  # in Japanese, and published
     return {
         "article": middle.slug,
+        "japanese article": japanese.slug,
         "tag": tags[0].slug,
         "country": countries[0].slug,
         "area": areas[0].slug,
@@ -100,6 +104,9 @@ def hot_pages(samples: dict[str, str]) -> dict[str, str]:
         "area page": reverse("areas:detail", args=[samples["area"]]),
         "author page": reverse("articles:author", args=[samples["author"]]),
         "article": reverse("articles:detail", args=[samples["article"]]),
+        "Japanese list": "/ja" + reverse("articles:list"),
+        "Japanese article": f"/ja/articles/{samples['japanese article']}/",
+        "Japanese country page": "/ja" + reverse("countries:detail", args=[samples["country"]]),
         "feed": reverse("articles:feed"),
         "tag feed": reverse("articles:tag_feed", args=[samples["tag"]]),
         "archive month": reverse("articles:archive_month", args=[year, month]),
