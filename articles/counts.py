@@ -220,3 +220,31 @@ def tags_in_use(language: str | None = None) -> list[Tag]:
     """
     counts = link_counts(language)["tag"]
     return [tag for tag in with_counts(Tag.objects.order_by("name"), counts) if tag.article_count]
+
+
+def selection_count(
+    country: int | None = None,
+    area: int | None = None,
+    tags: Sequence[int] = (),
+    language: str | None = None,
+) -> int | None:
+    """How many published articles a list of this selection holds, read from the maintained
+    counts when one key covers it: the whole list, one country, area or tag, or any two of
+    them. None for a longer selection, which is counted from the articles themselves."""
+    language = language or current_language()
+    places = [("country", country), ("area", area)]
+    chosen = [(kind, pk) for kind, pk in places if pk is not None]
+    chosen += [("tag", pk) for pk in tags]
+    if len(chosen) > 2:
+        return None
+    if not chosen:
+        kind, first, second = "total", 0, 0
+    elif len(chosen) == 1:
+        (kind, first), second = chosen[0], 0
+    else:
+        (first_kind, first), (second_kind, second) = chosen
+        kind = f"{first_kind}-{second_kind}"
+    if kind == "tag-tag":
+        return tags_with_tag(first, language).get(second, 0)
+    found = _maintained(language).get(kind, {})
+    return found.get((first, second) if "-" in kind else first, 0)

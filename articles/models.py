@@ -1220,7 +1220,16 @@ class SearchDocument(models.Model):
 # other tag) pair, which the coverage matrix and the facets of a place or a tag read.
 # A key is (language, kind, first id, second id or 0): each language's pages count its own.
 TallyKey = tuple[str, str, int, int]
-TALLY_KINDS = ("country", "area", "tag", "country-area", "country-tag", "area-tag", "tag-tag")
+TALLY_KINDS = (
+    "total",
+    "country",
+    "area",
+    "tag",
+    "country-area",
+    "country-tag",
+    "area-tag",
+    "tag-tag",
+)
 # The PostgreSQL advisory lock that queues writers of the counts (any number unique to them).
 TALLY_LOCK_KEY = 0x5A11_7A11
 
@@ -1228,7 +1237,9 @@ TALLY_LOCK_KEY = 0x5A11_7A11
 def tally_keys(
     language: str, countries: list[int], areas: list[int], tags: list[int]
 ) -> list[TallyKey]:
-    keys = [("country", c, 0) for c in countries]
+    # Every live article counts once in its language's total: the length of the plain list.
+    keys = [("total", 0, 0)]
+    keys += [("country", c, 0) for c in countries]
     keys += [("area", a, 0) for a in areas]
     keys += [("tag", t, 0) for t in tags]
     keys += [("country-area", c, a) for c in countries for a in areas]

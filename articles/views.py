@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView
 
-from articles.counts import link_counts, tags_in_use, top_tags
+from articles.counts import link_counts, selection_count, tags_in_use, top_tags
 from articles.facets import Selection, selection_facets
 from articles.models import (
     CREDIT_RELATIONS,
@@ -63,6 +63,14 @@ class ArticleListView(DepthLimitedMixin, ListView):
 
     def count_key(self) -> str:
         return "articles:" + urlencode(self.selection.params())
+
+    def maintained_count(self) -> int | None:
+        selection = self.selection
+        return selection_count(
+            country=selection.country.pk if selection.country else None,
+            area=selection.area.pk if selection.area else None,
+            tags=[tag.pk for tag in selection.tags],
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

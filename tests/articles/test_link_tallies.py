@@ -37,6 +37,9 @@ def counted_from_links(language: str) -> dict[str, dict]:
     pairs = _country_area_counts(language)
     by_place = _tag_counts_by_place(language)
     return {
+        "total": {0: Article.objects.published().in_language(language).count()}
+        if Article.objects.published().in_language(language).exists()
+        else {},
         "country": links["country"],
         "area": links["area"],
         "tag": links["tag"],
