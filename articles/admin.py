@@ -182,8 +182,7 @@ class ArticleAdmin(AssistantAdminMixin, ReadableDiffMixin, HistoryAdmin):
     def story_versions(self, article: Article) -> list[dict]:
         """Each language of `article`'s story: its version (to open) or the link adding one."""
         story = {version.language: version for version in Article.objects.in_story(article)}
-        original = story.get(article.language) if article.translation_of_id is None else None
-        original = original or article.translation_of
+        original = article.translation_of or article
         versions = []
         for code, name in Article.Language.choices:
             version = story.get(code)

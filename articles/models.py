@@ -48,7 +48,7 @@ JAPANESE_CHARACTERS_PER_MINUTE = 500
 def current_language() -> str:
     """The language of the page being served: one of the article languages (en, ja, ru)."""
     language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
-    return language if language in {"en", "ja", "ru"} else settings.LANGUAGE_CODE
+    return language if language in Article.Language.values else settings.LANGUAGE_CODE
 
 
 # The credit of an article with neither a byline nor an author account.
