@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 from taggit.models import Tag as TaggitDefaultTag
 
-from articles import images, tags
+from articles import tags
 from articles.admin_forms import (
     ArticleAdminForm,
     LeadImageFormField,
@@ -48,6 +48,7 @@ from articles.workflow import (
     publication_state,
     publish_time_for_display,
 )
+from summit import images
 from summit.admin import HistoryAdmin
 
 # Summit uses its own Tag model (Unicode slugs); taggit's default one stays empty.

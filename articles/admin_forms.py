@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from taggit.forms import TagWidget
 
-from articles import images
 from articles.models import Article, EditConflict, Tag
+from summit import images
 
 
 class LeadImageFormField(forms.ImageField):

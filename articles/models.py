@@ -33,10 +33,11 @@ from reversion.models import Revision, Version
 from taggit.managers import TaggableManager
 from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 
-from articles import images
 from articles.events import articles_changed
 from articles.kicker import Kicker, automatic_kicker, country_mentions
 from countries.models import CooperationArea, Country
+from media_library.models import Image
+from summit import images
 from summit.dates import format_local
 from summit.rendering import render_markdown
 
@@ -566,6 +567,7 @@ class ArticleQuerySet(models.QuerySet):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
         PUBLISHED = "published", _("Published")
 
     class LeadImageFocus(models.TextChoices):
@@ -740,7 +742,8 @@ class Article(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "published"]), name="article_status_valid"
+                condition=Q(status__in=["draft", "review", "published"]),
+                name="article_status_valid",
             ),
             models.CheckConstraint(
                 condition=Q(lead_image="") | ~Q(lead_image_alt=""),
@@ -1133,6 +1136,86 @@ class ArticleArea(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article} — {self.area}"
+
+
+class ArticleImage(models.Model):
+    """A media-library image an article's body shows (`image:42`); kept in step with the body
+    by the write path, so an image in use cannot be deleted (PROTECT)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="image_links")
+    image = models.ForeignKey(Image, on_delete=models.PROTECT, related_name="article_links")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "image"], name="unique_article_image")
+        ]
+        verbose_name = _("article image")
+        verbose_name_plural = _("article images")
+
+    def __str__(self) -> str:
+        return f"{self.article} — {self.image}"
+
+
+class ReviewNote(models.Model):
+    """One step of an article's review, with what the person taking it wrote.
+
+    Submitted for review, returned to draft, published or scheduled, and a pre-publish
+    checklist overridden: the contributor reads an editor's note here, and the review queue
+    orders articles by when they were submitted.
+    """
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted for review")
+        RETURNED = "returned", _("Returned to draft")
+        PUBLISHED = "published", _("Published")
+        SCHEDULED = "scheduled", _("Scheduled")
+        OVERRIDDEN = "overridden", _("Checklist overridden")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="review_notes")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    note = models.TextField(blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["article", "kind", "created_at"], name="review_note_idx")]
+        verbose_name = _("review note")
+        verbose_name_plural = _("review notes")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.article}"
+
+
+class Correction(models.Model):
+    """A dated correction or update note appended to a published article.
+
+    Readers see the latest at the top of the article and all of them at its end; corrections
+    are a public record, so they are not part of the article's revisions (restoring an older
+    version keeps them).
+    """
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("Correction")
+        UPDATE = "update", _("Update")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CORRECTION)
+    note = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d}: {self.article}"
 
 
 # History (django-reversion), registered with the models so that every writer, not only the

@@ -45,12 +45,19 @@ ROLES: dict[str, frozenset[str]] = {
         _on("countries", "country"),
         _on("countries", "cooperationarea"),
         _on("summit", "redirect"),
+        _on("media_library", "image"),
+        _on("articles", "correction"),
+        _on("articles", "reviewnote", ("view",)),
+        _on("articles", "articleimage", ("view",)),
     ),
     CONTRIBUTOR: frozenset().union(
         _on("articles", "article"),
         _on("articles", "tag", ("view", "delete")),
         _on("countries", "country", ("view",)),
         _on("countries", "cooperationarea", ("view",)),
+        # Contributors upload and describe images; deleting one is an editor's call.
+        _on("media_library", "image", ("add", "change", "view")),
+        _on("articles", "reviewnote", ("view",)),
     ),
 }
 
@@ -66,6 +73,15 @@ ADMIN_ONLY: dict[str, str] = {
         "nobody edits them by hand, and rebuild_counts recounts them.",
     ),
     **dict.fromkeys(
+        _on("articles", "reviewnote", ("add", "change", "delete")),
+        "Written by the review transitions (Article.submit_for_review, return_to_draft, "
+        "publish); a note is a record of what happened, not something to edit.",
+    ),
+    **dict.fromkeys(
+        _on("articles", "articleimage", ("add", "change", "delete")),
+        "Kept in step with each article's body by the write path (save_revision).",
+    ),
+    **dict.fromkeys(
         _on("taggit", "tag") | _on("taggit", "taggeditem"),
         "taggit's default tables stay empty: Summit's tags are articles.Tag, which editors "
         "manage; the admin unregisters taggit's Tag.",
@@ -73,7 +89,7 @@ ADMIN_ONLY: dict[str, str] = {
 }
 
 # The apps whose model permissions the roles must account for (the coverage test).
-PROJECT_APPS = ("articles", "countries", "summit", "taggit")
+PROJECT_APPS = ("articles", "countries", "media_library", "summit", "taggit")
 
 
 def sync_roles(apps: Apps) -> None:

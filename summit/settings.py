@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "axes",
     "summit",
     "countries",
+    "media_library",
     "articles",
 ]
 
@@ -235,7 +236,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Tags differing only by case are the same tag.
 TAGGIT_CASE_INSENSITIVE = True
 
-# Editorial workflow (articles/workflow.py, articles/preview.py, articles/images.py).
+# Editorial workflow (articles/workflow.py, articles/preview.py, summit/images.py).
 PREVIEW_LINK_MAX_AGE = timedelta(days=7)
 LEAD_IMAGE_MAX_BYTES = 10 * 1024 * 1024
 LEAD_IMAGE_MAX_PIXELS = 40_000_000

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django import template
 
-from articles import images
 from articles.models import Article
+from summit import images
 
 register = template.Library()
 

@@ -24,8 +24,8 @@ from django.urls import reverse
 from PIL import Image
 from reversion.models import Version
 
-from articles import images
 from articles.models import Article
+from summit import images
 from tests.factories import article_admin_data, make_article
 
 pytestmark = pytest.mark.django_db

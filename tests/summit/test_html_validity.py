@@ -32,10 +32,10 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from articles import images
 from articles.models import Article
 from articles.preview import share_token
 from countries.models import Country
+from summit import images
 from tests.factories import (
     make_area,
     make_article,

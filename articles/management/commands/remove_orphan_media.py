@@ -20,8 +20,8 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from articles import images
 from articles.models import Article, images_in_use
+from summit import images
 
 
 @dataclass(frozen=True)
