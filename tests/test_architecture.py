@@ -1,4 +1,4 @@
-"""Apps depend one way: articles, the media library, countries, then the summit core (docs/architecture.md).
+"""Apps depend one way: articles, media library, countries, summit core (docs/architecture.md).
 
 import-linter checks the contracts in pyproject.toml (`[tool.importlinter]`) on the import
 graph, indirect imports included; a small AST walk adds what a graph cannot say: no app
