@@ -32,6 +32,8 @@ from articles.admin_forms import (
     TagAutocompleteWidget,
 )
 from articles.assistant_admin import AssistantAdminMixin
+from articles.corrections_admin import CorrectionsAdminMixin
+from articles.editor import EditorAdminMixin
 from articles.history import ReadableDiffMixin
 from articles.models import (
     Article,
@@ -40,6 +42,7 @@ from articles.models import (
     TaggedArticle,
     published_condition,
 )
+from articles.review_admin import ReviewAdminMixin
 from articles.workflow import (
     EDITOR_ONLY_FIELDS,
     WHY_EDITORS_PUBLISH,
@@ -106,7 +109,14 @@ ARTICLE_FIELDSETS = (
 
 
 @admin.register(Article)
-class ArticleAdmin(AssistantAdminMixin, ReadableDiffMixin, HistoryAdmin):
+class ArticleAdmin(
+    ReviewAdminMixin,
+    CorrectionsAdminMixin,
+    EditorAdminMixin,
+    AssistantAdminMixin,
+    ReadableDiffMixin,
+    HistoryAdmin,
+):
     """The editors' desk for articles.
 
     Roles (articles/workflow.py): Contributors write and edit their own drafts; Editors
