@@ -82,6 +82,7 @@ run: bootstrap $(MO_FILES)
 	@case "$${DJANGO_DEBUG,,}" in 1|true|yes|on) ;; *) $(PY) manage.py collectstatic --noinput -v0 ;; esac
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo_events
 	@case "$${DJANGO_DEBUG,,}" in \
 	  1|true|yes|on) \
 	    echo; $(PY) manage.py demo_editor; \

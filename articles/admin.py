@@ -11,6 +11,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -38,9 +39,12 @@ from articles.history import ReadableDiffMixin
 from articles.models import (
     Article,
     AuthorProfile,
+    ChecklistError,
     Tag,
     TaggedArticle,
     published_condition,
+    record_revision,
+    without_history,
 )
 from articles.review_admin import ReviewAdminMixin
 from articles.workflow import (
@@ -100,7 +104,8 @@ ARTICLE_FIELDSETS = (
                 "lead_image",
                 "lead_image_alt",
                 "lead_image_credit",
-                "lead_image_focus",
+                "lead_image_focal_x",
+                "lead_image_focal_y",
             )
         },
     ),
@@ -267,7 +272,7 @@ class ArticleAdmin(
         return readonly
 
     def get_fieldsets(self, request: HttpRequest, obj: Article | None = None):
-        fieldsets = ARTICLE_FIELDSETS
+        fieldsets = (*ARTICLE_FIELDSETS, *self.review_fieldsets(request, obj))
         if is_editor(request.user):
             return fieldsets
         # A bare "Draft" and the time the page was opened would read as facts about
@@ -336,8 +341,11 @@ class ArticleAdmin(
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         article = form.instance
         message = self.construct_change_message(request, form, formsets, not change)
-        article.save_revision(
-            user=request.user,
+        # Submitted, returned, published or an ordinary save (articles/review_admin.py).
+        self.save_article(
+            request,
+            form,
+            change,
             # The admin's change message, as History lists it ("Changed Title and Body.").
             comment=LogEntry(change_message=json.dumps(message)).get_change_message(),
             expected_version=form.cleaned_data.get("loaded_version") if change else None,
@@ -347,6 +355,14 @@ class ArticleAdmin(
         )
         if "lead_image" in form.changed_data and article.lead_image:
             images.make_renditions(article.lead_image)
+        if article.lead_image and images.has_renditions(article.lead_image.name):
+            # A new image or focal point gets its crops; so does a restored revision whose
+            # focal point's crops were deleted when another was chosen.
+            focal_point = (article.lead_image_focal_x, article.lead_image_focal_y)
+            if {"lead_image", "lead_image_focal_x", "lead_image_focal_y"} & set(
+                form.changed_data
+            ) or not images.has_focal_crops(article.lead_image, *focal_point):
+                images.make_focal_crops(article.lead_image, *focal_point)
 
     def delete_model(self, request: HttpRequest, obj: Article) -> None:
         Article.objects.filter(pk=obj.pk).delete_with_history(user=request.user)
@@ -487,13 +503,28 @@ class ArticleAdmin(
     def publish_now(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         # Publishing a live article again would only move its date to now.
         live = dict(queryset.filter(published_condition()).values_list("pk", "title"))
-        count = queryset.exclude(pk__in=live).revise(
-            user=request.user,
-            comment="Published from the article list",
-            before_comment="Before a list action",
-            status=Article.Status.PUBLISHED,
-            publish_at=timezone.now(),
+        # Each through the write path, which runs the pre-publish checklist: one that fails
+        # stays as it is, and the editor learns what it misses.
+        to_publish = list(
+            Article.objects.filter(pk__in=queryset.exclude(pk__in=live).values("pk"))
+            .prefetch_related("countries", "cooperation_areas")
+            .order_by("pk")
         )
+        unversioned = {article.pk for article in without_history(to_publish)}
+        count, refused = 0, []
+        for article in to_publish:
+            try:
+                with transaction.atomic():
+                    if article.pk in unversioned:
+                        # So that the list action can be undone from History.
+                        record_revision(
+                            [article], user=request.user, comment="Before a list action"
+                        )
+                    article.publish(user=request.user, comment="From the article list")
+            except ChecklistError as error:
+                refused.append((article, error.problems))
+            else:
+                count += 1
         done = ngettext("Published %(n)d article.", "Published %(n)d articles.", count)
         skipped = ngettext(
             "Skipped %(n)d article already live: %(titles)s.",
@@ -501,6 +532,13 @@ class ArticleAdmin(
             len(live),
         )
         self._report_action(request, done, count, skipped, list(live.values()))
+        for article, problems in refused:
+            self.message_user(
+                request,
+                _("Skipped “%(article)s”: the pre-publish checklist found %(problems)s.")
+                % {"article": article, "problems": "; ".join(problems)},
+                messages.WARNING,
+            )
 
     @admin.action(description=gettext_lazy("Unpublish (back to draft)"), permissions=["publish"])
     def unpublish(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:

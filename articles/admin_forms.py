@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from taggit.forms import TagWidget
 
+from articles.checklist import ChecklistInput, checklist_problems
 from articles.models import Article, EditConflict, Tag
 from summit import images
+from summit.widgets import use_focal_point_widgets
 
 
 class LeadImageFormField(forms.ImageField):
@@ -74,19 +76,60 @@ class ArticleAdminForm(forms.ModelForm):
     """The admin builds the model fields; this adds the version the editor started from."""
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The review workflow (articles/review_admin.py): not model fields, read when saving.
+    review_note = forms.CharField(
+        label=gettext_lazy("Note for the review"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=gettext_lazy(
+            "With “Submit for review”: what the editor should know. When an editor returns "
+            "the article to draft: what the author should change (required then)."
+        ),
+    )
+    override_reason = forms.CharField(
+        label=gettext_lazy("Reason to publish despite the checklist"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text=gettext_lazy(
+            "Only when the pre-publish checklist fails and the article must go out anyway: "
+            "the reason and what was missing are recorded in its history."
+        ),
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
-        if "lead_image_focus" in self.fields:
-            # A form opened before the field existed, or a script, may not send it: keep the
-            # article's focal point (the model's default for a new one) rather than refuse.
-            self.fields["lead_image_focus"].required = False
+        for name in ("lead_image_focal_x", "lead_image_focal_y"):
+            if name in self.fields:
+                # A form opened before the fields existed, or a script, may not send them:
+                # keep the article's focal point (the centre for a new one) rather than refuse.
+                self.fields[name].required = False
+        use_focal_point_widgets(
+            self,
+            x="lead_image_focal_x",
+            y="lead_image_focal_y",
+            image=self.instance.lead_image,
+            image_width=self.instance.lead_image_width,
+        )
+
+    def clean_lead_image_focal_x(self) -> int:
+        return self._focal_point_or_kept("lead_image_focal_x")
+
+    def clean_lead_image_focal_y(self) -> int:
+        return self._focal_point_or_kept("lead_image_focal_y")
+
+    def _focal_point_or_kept(self, name: str) -> int:
+        # An emptied box means "no opinion": keep the article's value (the centre if new).
+        value = self.cleaned_data.get(name)
+        return getattr(self.instance, name) if value is None else value
 
     def clean(self) -> dict:
         cleaned_data = super().clean()
         self._check_kicker_choice(cleaned_data)
+        self._check_review_step(cleaned_data)
         if self.instance.pk and cleaned_data.get("loaded_version") is None:
             # Without the version the form was opened at, a save could silently overwrite
             # someone else's; every admin form carries it, so only a forged request lacks it.
@@ -131,6 +174,51 @@ class ArticleAdminForm(forms.ModelForm):
             )
         except ValidationError as error:
             self.add_error(None, error)
+
+    def _check_review_step(self, cleaned_data: dict) -> None:
+        # Only Editors' forms have a status. `self.instance` still holds the saved status:
+        # the form copies its values into it after clean().
+        status = cleaned_data.get("status")
+        saved = self.instance.status if self.instance.pk else None
+        if status is None or status == saved:
+            return
+        if status == Article.Status.DRAFT and saved == Article.Status.REVIEW:
+            if not cleaned_data.get("review_note", "").strip():
+                self.add_error(
+                    "review_note",
+                    _("Returning an article to draft: write what the author should change."),
+                )
+            return
+        if status != Article.Status.PUBLISHED or saved == Article.Status.PUBLISHED:
+            return
+        if not {"countries", "cooperation_areas"} <= cleaned_data.keys():
+            return  # one of them is invalid and already has its own error
+        # The pre-publish checklist, on the values about to be saved.
+        values = {
+            name: cleaned_data[name]
+            for name in ("title", "dek", "body", "lead_image", "lead_image_alt")
+            if name in cleaned_data
+        }
+        problems = checklist_problems(
+            ChecklistInput.of(
+                self.instance,
+                countries=cleaned_data["countries"],
+                areas=cleaned_data["cooperation_areas"],
+                **values,
+            )
+        )
+        if problems and not cleaned_data.get("override_reason", "").strip():
+            self.add_error(
+                None,
+                ValidationError(
+                    _(
+                        "Not published: the pre-publish checklist found %(problems)s. Fix "
+                        "them, or fill in “Reason to publish despite the checklist”."
+                    )
+                    % {"problems": "; ".join(problems)},
+                    code="checklist",
+                ),
+            )
 
     def _fields_differing_from_saved(self, cleaned_data: dict) -> list[str]:
         saved = Article.objects.get(pk=self.instance.pk)

@@ -17,8 +17,8 @@ class ArticlesConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth import get_user_model
 
-        from articles import signals
-        from articles.events import articles_changed
+        from articles import dashboard, notifications, signals
+        from articles.events import articles_changed, review_step
         from articles.models import (
             Article,
             ArticleArea,
@@ -30,6 +30,10 @@ class ArticlesConfig(AppConfig):
         from summit import cache, redirects
 
         signals.connect()
+        # Email about review steps, sent once each step has committed.
+        review_step.connect(
+            notifications.on_review_step, dispatch_uid="articles.notifications", weak=False
+        )
         # Everything cached for readers follows the content (summit/cache.py).
         articles_changed.connect(
             cache.bump_content_generation, dispatch_uid="articles.cache", weak=False
@@ -46,6 +50,8 @@ class ArticlesConfig(AppConfig):
             )
         )
         post_migrate.connect(restore_search_trigger, sender=self)
+        # The desk's panels on the admin home page (summit/dashboard.py).
+        dashboard.register()
         # A draft's address was never public; a redirect would only leak its new title.
         redirects.track_slug_changes(
             Article,

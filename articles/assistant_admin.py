@@ -176,7 +176,12 @@ class ImportForm(forms.Form):
         help_text=gettext_lazy("Otherwise an existing article is opened and left as it is."),
     )
     publish = forms.BooleanField(
-        label=gettext_lazy("Publish now instead of saving a draft"), required=False
+        label=gettext_lazy("Publish now instead of saving a draft"),
+        required=False,
+        help_text=gettext_lazy(
+            "Only if the pre-publish checklist passes; otherwise the draft is kept and the "
+            "message says what is missing."
+        ),
     )
     force = forms.BooleanField(
         label=gettext_lazy("Import anyway"),

@@ -18,3 +18,13 @@ created, changed (content, status, tags, countries or areas) or deleted. Sent by
 actions, restores, tag merges and deletes, imports and the demo commands. The place to hook
 cache invalidation and translation queues.
 """
+
+review_step = Signal()
+"""Sent when an article takes a step of the review workflow, after its transaction commits.
+
+`sender` is `Article`; `article_id` the article's id; `kind` a `ReviewNote.Kind` value
+("submitted", "returned", "published", "scheduled", "overridden"); `note` what the person
+taking the step wrote (may be empty); `user` who took it (None for a script). Sent by
+`Article.submit_for_review()`, `return_to_draft()` and `publish()`; the notifications
+(articles/notifications.py) listen to it.
+"""

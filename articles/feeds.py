@@ -8,6 +8,7 @@ Items carry the standfirst as summary and the full sanitised body as content
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,6 +20,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 from django.utils.html import escape
+from django.utils.translation import gettext
 
 from articles.facets import Selection
 from articles.models import (
@@ -26,6 +28,7 @@ from articles.models import (
     Article,
     ArticleQuerySet,
     AuthorProfile,
+    Correction,
     Tag,
 )
 from countries.models import CooperationArea, Country
@@ -95,17 +98,19 @@ class ArticleFeed(Feed):
         return obj.description
 
     def items(self, obj: FeedSource) -> list[Article]:
-        return list(
-            obj.articles.select_related(*CREDIT_RELATIONS).prefetch_related("tags")[:FEED_SIZE]
-        )
+        articles = obj.articles.select_related(*CREDIT_RELATIONS)
+        return list(articles.prefetch_related("tags", "corrections")[:FEED_SIZE])
 
     def item_title(self, item: Article) -> str:
         # Plain text: feed readers (feedparser among them) read RSS and Atom titles as text.
         return item.title
 
     def item_description(self, item: Article) -> str:
-        # Summaries are HTML in both formats; the standfirst is plain text.
-        return escape(item.dek or item.title)
+        # Summaries are HTML in both formats; the standfirst is plain text. Corrections and
+        # updates follow it, newest first, so a reader of the feed sees what changed.
+        summary = escape(item.dek or item.title)
+        notes = _correction_notes(reversed(item.corrections.all()))
+        return f"{summary}{notes}" if notes else summary
 
     def item_link(self, item: Article) -> str:
         return item.get_absolute_url()
@@ -126,7 +131,20 @@ class ArticleFeed(Feed):
         return [tag.name for tag in item.tags.all()]
 
     def item_extra_kwargs(self, item: Article) -> dict[str, str]:
-        return {"content_html": str(item.body_html)}
+        # The notes close the content as they close the article page.
+        notes = _correction_notes(item.corrections.all())
+        if notes:
+            title = escape(gettext("Corrections and updates"))
+            notes = f"<h2>{title}</h2>{notes}"
+        return {"content_html": f"{item.body_html}{notes}"}
+
+
+def _correction_notes(corrections: Iterable[Correction]) -> str:
+    """The notes as HTML paragraphs, "<p><strong>Updated 2 Dec 2026:</strong> …</p>"."""
+    return "".join(
+        f"<p><strong>{escape(note.heading)}:</strong> {escape(note.note)}</p>"
+        for note in corrections
+    )
 
 
 class AtomArticleFeed(ArticleFeed):

@@ -4,6 +4,8 @@ The format is what editors already receive:
 
 - the first non-empty line is the title (a Markdown `#` heading or setext underline is
   allowed, and a repeated title line right after it is dropped);
+- a line `Standfirst: …` as the first line after the title becomes the standfirst (the
+  pre-publish checklist asks for one, so `--publish` needs it);
 - the rest is the Markdown body, kept as written, curly quotes and dashes included;
 - an optional trailing "Tags" section, a line `Tags` followed by tag lines (one or more per
   line, comma-separated, bullets allowed) or a line `Tags: a, b`, becomes the tags and is
@@ -33,12 +35,12 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
+from articles.checklist import ChecklistError
 from articles.models import Article, record_revision, without_history
 from countries.recognition import Matcher, detect_language, recognise
 
@@ -87,6 +89,7 @@ class ParsedArticle:
     title: str
     body: str
     tags: tuple[str, ...]
+    dek: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,8 @@ class ImportResult:
     article: Article
     # What differs between the text and the article (for "unchanged") or what was replaced.
     changed: tuple[str, ...] = ()
+    # Asked to publish, what the pre-publish checklist found missing: the article stays a draft.
+    not_published: tuple[str, ...] = ()
 
     def describe(self) -> str:
         """What came of the import, in the active language: "draft in English; 2 countries…"."""
@@ -124,6 +129,11 @@ class ImportResult:
             "areas": ngettext("%(count)d area", "%(count)d areas", areas) % {"count": areas},
             "tags": ngettext("%(count)d tag", "%(count)d tags", tags) % {"count": tags},
         }
+        if self.not_published:
+            summary = _("%(summary)s; not published, the checklist found %(problems)s") % {
+                "summary": summary,
+                "problems": "; ".join(self.not_published),
+            }
         if self.outcome == "updated":
             return _("%(fields)s replaced; %(summary)s") % {
                 "fields": field_list(self.changed),
@@ -211,6 +221,10 @@ def _trailing_tags(lines: list[str]) -> tuple[list[str], list[str]] | None:
     return None
 
 
+# "Standfirst: …" (any case), the dek field's label in the admin.
+STANDFIRST_LINE = re.compile(r"^\s*standfirst\s*:\s*(?P<dek>\S.*)$", re.IGNORECASE)
+
+
 def parse(text: str) -> ParsedArticle:
     """Title, Markdown body and tags of a raw text; see the module's docstring for the rules."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff").split("\n")
@@ -244,11 +258,22 @@ def parse(text: str) -> ParsedArticle:
         del lines[: rest[0] + 1]
         if lines and _SETEXT_UNDERLINE.match(lines[0]) and lines[0].strip():
             lines.pop(0)
+    dek = ""
+    rest = [i for i, line in enumerate(lines) if line.strip()]
+    if rest and (match := STANDFIRST_LINE.match(lines[rest[0]])):
+        dek = match["dek"].strip()
+        limit = Article._meta.get_field("dek").max_length
+        if len(dek) > limit:
+            raise ImportFailed(
+                _("the standfirst is %(length)d characters long; the limit is %(limit)d")
+                % {"length": len(dek), "limit": limit}
+            )
+        del lines[: rest[0] + 1]
     tags: list[str] = []
     if (split := _trailing_tags(lines)) is not None:
         lines, tags = split
     body = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
-    return ParsedArticle(title=title, body=f"{body}\n" if body else "", tags=tuple(tags))
+    return ParsedArticle(title=title, body=f"{body}\n" if body else "", tags=tuple(tags), dek=dek)
 
 
 def slug_for(title: str) -> str:
@@ -325,6 +350,8 @@ def _differences(
     changed = []
     if article.title != parsed.title:
         changed.append("title")
+    if parsed.dek and article.dek != parsed.dek:
+        changed.append("standfirst")
     if _normalised(article.body) != _normalised(parsed.body):
         changed.append("body")
     if {name.casefold() for name in article.tags.names()} != {t.casefold() for t in parsed.tags}:
@@ -381,6 +408,8 @@ def import_article(
         else:
             article = Article(author=author)
         article.title = parsed.title
+        if parsed.dek:  # a text without one keeps the standfirst an editor wrote
+            article.dek = parsed.dek
         article.body = parsed.body
         article.language = language
         if existing is not None and "language" in changed:
@@ -395,9 +424,6 @@ def import_article(
                         "reason": f"{reason[:1].lower()}{reason[1:]}",
                     }
                 ) from None
-        if publish and article.status != Article.Status.PUBLISHED:
-            article.status = Article.Status.PUBLISHED
-            article.publish_at = timezone.now()
         found = recognise(text, matcher)
 
         def set_related() -> None:
@@ -411,9 +437,17 @@ def import_article(
             expected_version=expected_version if existing else None,
             set_related=set_related,
         )
+        not_published: tuple[str, ...] = ()
+        if publish and article.status != Article.Status.PUBLISHED:
+            # Through the write path's publish, so an import meets the pre-publish checklist
+            # like any other publish; what fails it is saved as a draft and reported.
+            try:
+                article.publish(user=author, comment="Published on import")
+            except ChecklistError as refused:
+                not_published = tuple(refused.problems)
     if existing is not None:
-        return ImportResult("updated", article, changed)
-    return ImportResult("created", article)
+        return ImportResult("updated", article, changed, not_published)
+    return ImportResult("created", article, not_published=not_published)
 
 
 def import_text(data: bytes | str, **options) -> ImportResult:

@@ -19,11 +19,13 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, router, transaction
 from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Greatest, Lower, TruncMonth
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
@@ -33,17 +35,35 @@ from reversion.models import Revision, Version
 from taggit.managers import TaggableManager
 from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 
-from articles.events import articles_changed
+from articles.body import render_body, sync_image_links
+from articles.checklist import ChecklistError, ChecklistInput, checklist_problems
+from articles.events import articles_changed, review_step
 from articles.kicker import Kicker, automatic_kicker, country_mentions
 from countries.models import CooperationArea, Country
 from media_library.models import Image
 from summit import images
 from summit.dates import format_local
-from summit.rendering import render_markdown
 
 WORDS_PER_MINUTE = 220
 # The usual estimate for adult readers of Japanese (kanji and kana together).
 JAPANESE_CHARACTERS_PER_MINUTE = 500
+
+
+def reading_length(text: str, language: str) -> int:
+    """How much there is to read: words, or characters in Japanese (no spaces between words)."""
+    if language == Article.Language.JAPANESE:
+        return sum(not char.isspace() for char in text)
+    return len(text.split())
+
+
+def minutes_to_read(text: str, language: str) -> int:
+    """Reading time of `text` in whole minutes, at least one; the article page and the
+    editor's live count both use it."""
+    if language == Article.Language.JAPANESE:
+        per_minute = JAPANESE_CHARACTERS_PER_MINUTE
+    else:
+        per_minute = WORDS_PER_MINUTE
+    return max(1, math.ceil(reading_length(text, language) / per_minute))
 
 
 def current_language() -> str:
@@ -184,6 +204,21 @@ Editor = AbstractBaseUser | AnonymousUser | None
 
 # A revision and the row's updated_at this close together describe the same save.
 SAME_CHANGE = timedelta(minutes=1)
+
+
+class ReviewStepRefused(ValueError):
+    """A review step the article's state does not allow (submitting what is not a draft,
+    returning a draft, returning without a note); the message says why, for the editor."""
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+def _step_comment(step: str, note: str, comment: str) -> str:
+    """A review step as History lists it: the step, the note, then what else changed."""
+    text = f"{step}: {note.strip()}" if note and note.strip() else step
+    return f"{text}. {comment}" if comment else text
 
 
 @dataclass(frozen=True)
@@ -570,14 +605,6 @@ class Article(models.Model):
         REVIEW = "review", _("In review")
         PUBLISHED = "published", _("Published")
 
-    class LeadImageFocus(models.TextChoices):
-        # The values are CSS `object-position` keywords, used as they are by the templates.
-        CENTER = "center", _("Centre")
-        TOP = "top", _("Top")
-        BOTTOM = "bottom", _("Bottom")
-        LEFT = "left", _("Left")
-        RIGHT = "right", _("Right")
-
     class Language(models.TextChoices):
         # The codes of settings.LANGUAGES: an article's language is the one its page is in.
         ENGLISH = "en", _("English")
@@ -695,12 +722,22 @@ class Article(models.Model):
         help_text=_("Required with an image: what it shows, for readers who cannot see it."),
     )
     lead_image_credit = models.CharField(max_length=200, blank=True)
-    lead_image_focus = models.CharField(
-        _("lead image focal point"),
-        max_length=10,
-        choices=LeadImageFocus.choices,
-        default=LeadImageFocus.CENTER,
-        help_text=_("Which part of the picture to keep when it is cropped to fit."),
+    # The focal point in percent of the width and height from the top-left corner: crops for
+    # cards and social cards are cut around it (summit/images.py, `make_focal_crops`).
+    lead_image_focal_x = models.PositiveSmallIntegerField(
+        _("focal point across (%)"),
+        default=images.FOCAL_CENTRE,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_(
+            "Where the subject of the picture is, from the left edge (0) to the right (100). "
+            "Crops for cards and social media keep it in view."
+        ),
+    )
+    lead_image_focal_y = models.PositiveSmallIntegerField(
+        _("focal point down (%)"),
+        default=images.FOCAL_CENTRE,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("From the top edge (0) to the bottom (100)."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -748,6 +785,10 @@ class Article(models.Model):
             models.CheckConstraint(
                 condition=Q(lead_image="") | ~Q(lead_image_alt=""),
                 name="article_lead_image_has_alt",
+            ),
+            models.CheckConstraint(
+                condition=Q(lead_image_focal_x__lte=100, lead_image_focal_y__lte=100),
+                name="article_lead_image_focal_point_in_picture",
             ),
             models.CheckConstraint(
                 condition=Q(language__in=["en", "ja", "ru"]), name="article_language_valid"
@@ -837,6 +878,7 @@ class Article(models.Model):
             self.save()
             if set_related is not None:
                 set_related()
+            sync_image_links(self)
             record_revision([self], user=user, comment=comment)
             shared = self._share_places_with_story(user=user)
             _announce([self.pk, *shared])
@@ -877,11 +919,143 @@ class Article(models.Model):
             )
         return [version.pk for version in changed]
 
-    def publish(self, *, user: Editor, at: datetime | None = None, comment: str = "") -> None:
-        """Make the article public at `at` (now by default; a future time schedules it)."""
-        self.status = self.Status.PUBLISHED
-        self.publish_at = at or timezone.now()
-        self.save_revision(user=user, comment=comment or "Published")
+    # The review workflow: Draft → In review → Published (or scheduled), and back to Draft
+    # with a note. Each step is one editorial write (`save_revision`) plus a `ReviewNote`, and
+    # `review_step` is sent once it commits (the notifications listen). Who may take which
+    # step is the admin's business (articles/workflow.py); the model keeps the order.
+
+    def submit_for_review(
+        self,
+        *,
+        user: Editor,
+        note: str = "",
+        comment: str = "",
+        expected_version: int | None = None,
+        set_related: Callable[[], None] | None = None,
+    ) -> None:
+        """Ask the editors to review this draft (a new article is saved as one first)."""
+        with transaction.atomic():
+            stored = self._stored_status()
+            if stored not in (None, self.Status.DRAFT):
+                raise ReviewStepRefused(
+                    _("Only a draft can be submitted for review; “%(title)s” is %(state)s.")
+                    % {"title": self, "state": self.Status(stored).label.lower()}
+                )
+            self.status = self.Status.REVIEW
+            self.save_revision(
+                user=user,
+                comment=_step_comment("Submitted for review", note, comment),
+                expected_version=expected_version,
+                set_related=set_related,
+            )
+            self._record_review_step(ReviewNote.Kind.SUBMITTED, user=user, note=note)
+
+    def return_to_draft(
+        self,
+        *,
+        user: Editor,
+        note: str,
+        comment: str = "",
+        expected_version: int | None = None,
+        set_related: Callable[[], None] | None = None,
+    ) -> None:
+        """Send the article back to its author as a draft, with `note` saying what to change.
+
+        From review, and from published or scheduled too (the article leaves the site): the
+        author reads the note on the article's page in the admin and in their email.
+        """
+        note = (note or "").strip()
+        if not note:
+            raise ReviewStepRefused(
+                _("Write a note for the author: what should change before it is published?")
+            )
+        with transaction.atomic():
+            stored = self._stored_status()
+            if stored not in (self.Status.REVIEW, self.Status.PUBLISHED):
+                raise ReviewStepRefused(
+                    _("“%(title)s” is already a draft; there is nothing to return.")
+                    % {"title": self}
+                )
+            self.status = self.Status.DRAFT
+            self.save_revision(
+                user=user,
+                comment=_step_comment("Returned to draft", note, comment),
+                expected_version=expected_version,
+                set_related=set_related,
+            )
+            self._record_review_step(ReviewNote.Kind.RETURNED, user=user, note=note)
+
+    def publish(
+        self,
+        *,
+        user: Editor,
+        at: datetime | None = None,
+        override_reason: str | None = None,
+        comment: str = "",
+        note: str = "",
+        expected_version: int | None = None,
+        set_related: Callable[[], None] | None = None,
+        countries: Iterable[Country] | None = None,
+        areas: Iterable[CooperationArea] | None = None,
+    ) -> None:
+        """Make the article public at `at` (now by default; a future time schedules it).
+
+        `note` is for the author (their email says it), `comment` adds to the history entry.
+        The pre-publish checklist (articles/checklist.py) must pass, or `override_reason`
+        say why it goes out anyway: the reason and what was missing are recorded in the
+        history and as a review note. Otherwise `ChecklistError` names what is missing and
+        nothing is saved. `countries` and `areas` stand for the ones `set_related` is about
+        to save (the admin form), which the checklist then reads instead of the saved ones.
+        """
+        reason = (override_reason or "").strip()
+        with transaction.atomic():
+            self._stored_status()  # locks the row: the checklist reads what is saved
+            problems = checklist_problems(ChecklistInput.of(self, countries=countries, areas=areas))
+            if problems and not reason:
+                raise ChecklistError(problems)
+            self.status = self.Status.PUBLISHED
+            self.publish_at = at or timezone.now()
+            scheduled = self.publish_at > timezone.now()
+            done = f"Scheduled for {format_local(self.publish_at)}" if scheduled else "Published"
+            if problems:
+                done += f". Checklist overridden ({reason}); missing: {'; '.join(problems)}"
+            self.save_revision(
+                user=user,
+                comment=_step_comment(done, note, comment),
+                expected_version=expected_version,
+                set_related=set_related,
+            )
+            if problems:
+                self._record_review_step(ReviewNote.Kind.OVERRIDDEN, user=user, note=reason)
+            kind = ReviewNote.Kind.SCHEDULED if scheduled else ReviewNote.Kind.PUBLISHED
+            self._record_review_step(kind, user=user, note=note)
+
+    def _stored_status(self) -> str | None:
+        """The status as saved, the row locked until the transaction ends; None if new."""
+        if self._state.adding or self.pk is None:
+            return None
+        stored = (
+            Article.objects.select_for_update()
+            .filter(pk=self.pk)
+            .values_list("status", flat=True)
+            .first()
+        )
+        if stored is None:
+            raise Article.DoesNotExist
+        return stored
+
+    def _record_review_step(self, kind: str, *, user: Editor, note: str = "") -> ReviewNote:
+        """Write the step's note and announce it (`review_step`) once the write commits."""
+        person = user if user is not None and user.is_authenticated else None
+        step = ReviewNote.objects.create(article=self, kind=kind, note=note or "", user=person)
+        article_id = self.pk
+        transaction.on_commit(
+            lambda: review_step.send(
+                sender=Article, article_id=article_id, kind=kind, note=step.note, user=person
+            ),
+            robust=True,
+        )
+        return step
 
     def unpublish(self, *, user: Editor, comment: str = "") -> None:
         """Take the article off the site: it becomes a draft again."""
@@ -938,8 +1112,28 @@ class Article(models.Model):
             return ""
         self.lead_image = ""  # and its width and height
         self.lead_image_alt = self.lead_image_credit = ""
-        self.lead_image_focus = Article.LeadImageFocus.CENTER
+        self.lead_image_focal_x = self.lead_image_focal_y = images.FOCAL_CENTRE
         return name
+
+    @property
+    def social_image(self) -> dict | None:
+        """What link previews show (`og:image`, JSON-LD): `url`, `width`, `height`.
+
+        The 1200x630 crop around the focal point (`images.make_focal_crops`), or, for an
+        image stored before crops existed, the image itself; None without an image. From
+        the file name alone: no storage look-up while a page renders.
+        """
+        if not self.lead_image:
+            return None
+        url = images.og_image_url(self.lead_image, self.lead_image_focal_x, self.lead_image_focal_y)
+        if url:
+            width, height = images.OG_IMAGE_SIZE
+            return {"url": url, "width": width, "height": height}
+        return {
+            "url": self.lead_image.url,
+            "width": self.lead_image_width,
+            "height": self.lead_image_height,
+        }
 
     def _latest_recorded_fields(self) -> dict:
         latest = Version.objects.get_for_object_reference(Article, self.pk).order_by("-pk").first()
@@ -960,6 +1154,73 @@ class Article(models.Model):
             current = rows.get()
             record_revision([current], user=user, comment="Revoked the share links")
         self.share_link_generation = current.share_link_generation
+
+    def add_correction(
+        self, *, user: Editor, kind: str, note: str, at: datetime | None = None
+    ) -> Correction:
+        """Append a dated correction or update note to this live article; returns it.
+
+        Refused with `ValidationError` for an article readers cannot see yet (a note tells
+        readers what changed since they read it), for an empty note, and for a date in the
+        future or before publication. In one transaction: the note is stored, the version
+        raised (an editor's open form is stale, as after any change) and `updated_at` set to
+        now, so `last_modified` (JSON-LD, feeds, sitemaps) follows; a revision records it
+        ("Correction added: …"), and `articles_changed` is sent once it commits, so cached
+        pages and feeds show the note at once. The notes themselves are not in the article's
+        revisions: restoring an older version keeps the public record of corrections.
+        """
+        note = note.strip()
+        if kind not in Correction.Kind.values:
+            raise ValidationError({"kind": _("Choose a correction or an update.")})
+        if not note:
+            raise ValidationError({"note": _("Write the note readers will see.")})
+        now = timezone.now()
+        at = at or now
+        if at > now:
+            raise ValidationError({"created_at": _("A note cannot be dated in the future.")})
+        with transaction.atomic():
+            rows = Article.objects.filter(pk=self.pk)
+            state = rows.select_for_update().values_list("status", "publish_at", "version").first()
+            if state is None:
+                raise Article.DoesNotExist
+            status, publish_at, stored_version = state
+            if status != Article.Status.PUBLISHED or publish_at > now:
+                raise ValidationError(
+                    _(
+                        "Only a published article takes corrections and updates: readers have "
+                        "not seen this one yet, so change its text instead."
+                    )
+                )
+            if at < publish_at:
+                raise ValidationError(
+                    {
+                        "created_at": _("A note cannot be dated before publication (%(time)s).")
+                        % {"time": format_local(publish_at)}
+                    }
+                )
+            correction = Correction.objects.create(
+                article_id=self.pk,
+                kind=kind,
+                note=note,
+                created_at=at,
+                author=user if user is not None and user.is_authenticated else None,
+            )
+            # As in save_revision: past every number the article has had, restores included.
+            recorded = int(self._latest_recorded_fields().get("version") or 0)
+            rows.update(version=max(stored_version, recorded) + 1, updated_at=now)
+            current = rows.get()
+            label = "Update" if kind == Correction.Kind.UPDATE else "Correction"
+            record_revision([current], user=user, comment=f"{label} added: {note}")
+            _announce([self.pk])
+        self.version, self.updated_at = current.version, current.updated_at
+        return correction
+
+    @property
+    def latest_correction(self) -> Correction | None:
+        """The newest correction or update note, from the prefetched `corrections` when the
+        view fetched them (the article page does), so a page costs no query per note."""
+        notes = list(self.corrections.all())
+        return notes[-1] if notes else None
 
     def clean(self) -> None:
         if self.lead_image and not self.lead_image_alt.strip():
@@ -1090,15 +1351,11 @@ class Article(models.Model):
 
     @property
     def reading_minutes(self) -> int:
-        if self.language == Article.Language.JAPANESE:
-            # Japanese has no spaces between words: readers are timed by characters.
-            characters = sum(not char.isspace() for char in self.body)
-            return max(1, math.ceil(characters / JAPANESE_CHARACTERS_PER_MINUTE))
-        return max(1, math.ceil(len(self.body.split()) / WORDS_PER_MINUTE))
+        return minutes_to_read(self.body, self.language)
 
     @cached_property
     def body_html(self) -> SafeString:
-        return render_markdown(self.body)
+        return render_body(self.body)
 
 
 class ArticleCountry(models.Model):
@@ -1216,6 +1473,15 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d}: {self.article}"
+
+    @property
+    def heading(self) -> str:
+        """What readers see before the note, dated in the page's language: "Updated 2 Dec
+        2026" or "Correction 2 Dec 2026" (the article page and the feeds)."""
+        day = date_format(timezone.localtime(self.created_at), "SHORT_DATE_FORMAT")
+        if self.kind == self.Kind.UPDATE:
+            return gettext("Updated %(date)s") % {"date": day}
+        return gettext("Correction %(date)s") % {"date": day}
 
 
 # History (django-reversion), registered with the models so that every writer, not only the

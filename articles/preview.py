@@ -97,7 +97,7 @@ class ArticlePreviewView(ArticleDetailView):
     def get_queryset(self) -> ArticleQuerySet:
         return Article.objects.select_related(
             *CREDIT_RELATIONS, *KICKER_RELATIONS
-        ).prefetch_related("tags", "countries", "cooperation_areas")
+        ).prefetch_related("tags", "countries", "cooperation_areas", "corrections")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -4,24 +4,29 @@ Connected in `ArticlesConfig.ready()`. Each handler only works out which article
 `articles.search.reindex()` rebuilds their entries and `LinkTally.objects.sync()` moves the
 counts of published articles per language, country, area and tag (an article whose language
 changed moves from one language's counts to the other's), both from the database in the same
-transaction, so neither ever disagrees with a committed article.
+transaction, so neither ever disagrees with a committed article. An edited media-library
+image announces the articles showing it (`library_image_saved`), so their pages follow.
 """
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
+from articles.events import articles_changed
 from articles.models import (
     Article,
     ArticleArea,
     ArticleCountry,
+    ArticleImage,
     LinkTally,
     Tag,
     TaggedArticle,
 )
 from articles.search import reindex
 from countries.models import CooperationArea, Country
+from media_library.models import Image
 
 INDEXED_FIELDS = {"title", "dek", "body"}
 
@@ -102,6 +107,25 @@ def tag_deleted(sender, instance: Tag, **kwargs) -> None:
     _links_moved(getattr(instance, "_deleted_article_ids", []))
 
 
+def library_image_saved(
+    sender, instance: Image, created: bool = False, raw: bool = False, **kwargs
+) -> None:
+    """An edited library image (caption, credit, alt text, a new file) changes the page of
+    every article that shows it: announced as a change to them once the edit commits.
+
+    Deleting needs nothing: an image an article shows cannot be deleted (PROTECT).
+    """
+    if created or raw:
+        return
+    ids = frozenset(
+        ArticleImage.objects.filter(image=instance).values_list("article_id", flat=True)
+    )
+    if ids:
+        transaction.on_commit(
+            lambda: articles_changed.send(sender=Article, article_ids=ids), robust=True
+        )
+
+
 def connect() -> None:
     uid = "articles.search"
     post_save.connect(article_saved, sender=Article, dispatch_uid=f"{uid}.article")
@@ -116,3 +140,4 @@ def connect() -> None:
         post_save.connect(name_saved, sender=named, dispatch_uid=f"{uid}.{named}")
     pre_delete.connect(tag_deleting, sender=Tag, dispatch_uid=f"{uid}.tag_deleting")
     post_delete.connect(tag_deleted, sender=Tag, dispatch_uid=f"{uid}.tag_deleted")
+    post_save.connect(library_image_saved, sender=Image, dispatch_uid="articles.library_image")

@@ -112,7 +112,7 @@ class ArticleDetailView(DetailView):
         return (
             Article.objects.published()
             .select_related(*CREDIT_RELATIONS, *KICKER_RELATIONS)
-            .prefetch_related("tags", "countries", "cooperation_areas")
+            .prefetch_related("tags", "countries", "cooperation_areas", "corrections")
         )
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

@@ -22,7 +22,10 @@ EDITOR_ONLY_FIELDS = ("status", "publish_at", "featured")
 
 # Shown to Contributors beside the status they cannot change, so a read-only field explains itself.
 # Both are marked for translation here and translated where they are shown.
-WHY_EDITORS_PUBLISH = gettext_noop("Editors publish; save your draft and an editor will review it.")
+WHY_EDITORS_PUBLISH = gettext_noop(
+    "Editors publish: when your draft is ready, press “Submit for review” and an editor will "
+    "review it."
+)
 # A draft's publish time is only the field's default (when the form was opened or the draft
 # first saved); showing it to a Contributor would read as a publication date.
 PUBLISH_TIME_NOT_SET = gettext_noop("Set by an editor when the article is published.")
@@ -48,12 +51,30 @@ def may_modify(user: User, article: Article | None, action: Literal["change", "d
     return article.author_id == user.pk and article.status == Article.Status.DRAFT
 
 
+def may_submit(user: User, article: Article | None) -> bool:
+    """Whether `user` may submit `article` (None: a new one) for review: a draft they may
+    change, so Contributors their own drafts and Editors any draft."""
+    if article is not None and article.status != Article.Status.DRAFT:
+        return False
+    if article is None:
+        return user.has_perm("articles.add_article")
+    return may_modify(user, article, "change")
+
+
+def may_review(user: User) -> bool:
+    """Whether `user` may approve (publish or schedule), return or override the checklist:
+    Editors, on any article."""
+    return is_editor(user) and user.has_perm("articles.change_article")
+
+
 def publication_state(article: Article) -> str:
     """What readers can see of `article` now, with the time in the site's zone named.
 
-    "Scheduled — goes live 2 Dec 2026, 09:00 (Asia/Tokyo)", "Published — live since …" or
-    "Draft — not on the site".
+    "Scheduled — goes live 2 Dec 2026, 09:00 (Asia/Tokyo)", "Published — live since …",
+    "In review — …" or "Draft — not on the site".
     """
+    if article.status == Article.Status.REVIEW:
+        return _("In review — not on the site until an editor publishes it")
     if article.status != Article.Status.PUBLISHED:
         return _("Draft — not on the site")
     if article.is_scheduled:

@@ -12,6 +12,8 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from summit import images
+
 # The focal point is kept in percent of the width and height, from the top-left corner.
 FOCAL_POINT_VALIDATORS = [MaxValueValidator(100)]
 
@@ -50,6 +52,9 @@ class Image(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # The file name the row held when loaded (see `from_db`); None for a new image.
+    stored_file_name: str | None = None
+
     class Meta:
         ordering = ["-uploaded_at", "-pk"]
         verbose_name = _("image")
@@ -63,3 +68,53 @@ class Image(models.Model):
 
     def __str__(self) -> str:
         return self.caption or self.alt_text or self.file.name
+
+    @classmethod
+    def from_db(cls, db, field_names, values) -> Image:
+        instance = super().from_db(db, field_names, values)
+        # Remembered so that a save which replaces the file can delete the old one
+        # (media_library.signals) without asking the database what it was. None when the
+        # file column was deferred.
+        stored = dict(zip(field_names, values, strict=True)).get("file")
+        instance.stored_file_name = stored if isinstance(stored, str) else None
+        return instance
+
+    @property
+    def srcset(self) -> str:
+        """The `srcset` of its WebP renditions and the original; built from the name alone."""
+        return images.srcset(self.file, self.width)
+
+    @property
+    def thumbnail_url(self) -> str:
+        """The address of its smallest 3:2 crop around the focal point, so the library's
+        tiles line up; else of its smallest rendition, or of the original if it has none."""
+        if images.has_focal_crops(self.file, self.focal_x, self.focal_y):
+            crop = images.card_image(self.file, self.width, self.height, self.focal_x, self.focal_y)
+            if crop:
+                return crop["src"]
+        widths = images.rendition_widths(self.width)
+        if widths and images.has_renditions(self.file.name):
+            return self.file.storage.url(images.rendition_name(self.file.name, min(widths)))
+        return self.file.url
+
+    def markdown(self) -> str:
+        """The Markdown that places it in an article's body: `![alt](image:42 "caption")`."""
+        alt = _one_line(self.alt_text).replace("\\", "\\\\")
+        alt = alt.replace("[", "\\[").replace("]", "\\]")
+        caption = _one_line(self.caption).replace("\\", "\\\\").replace('"', '\\"')
+        title = f' "{caption}"' if caption else ""
+        return f"![{alt}](image:{self.pk}{title})"
+
+    def make_renditions(self) -> list[str]:
+        """Write its WebP renditions beside the file; their storage names."""
+        return images.make_renditions(self.file)
+
+    def make_focal_crops(self) -> list[str]:
+        """Write its 3:2 crops around the focal point (the library's tiles), removing those
+        of an earlier point; their storage names."""
+        return images.make_focal_crops(self.file, self.focal_x, self.focal_y)
+
+
+def _one_line(text: str) -> str:
+    # A line break would end the Markdown image; the fields are single lines anyway.
+    return " ".join(text.split())

@@ -33,6 +33,20 @@ KEPT_INFO = ("icc_profile", "transparency")
 RANDOM_NAME = re.compile(r"[0-9a-f]{32}")
 # `<random name>-<width>w.webp`, as `rendition_name` writes it beside its original.
 RENDITION_NAME = re.compile(r"(?P<stem>[0-9a-f]{32})-(?P<width>[1-9][0-9]*)w\.webp")
+# Crops around a focal point, as `card_crop_name` and `og_image_name` write them beside their
+# original: `<random name>-card-<x>x<y>-<width>w.webp` and `<random name>-og-<x>x<y>.jpg`. The
+# focal point is in the name so that moving it gives new addresses, which no cache still holds.
+FOCAL_CROP_NAME = re.compile(
+    r"(?P<stem>[0-9a-f]{32})-(?P<kind>card|og)-(?P<x>[0-9]{1,3})x(?P<y>[0-9]{1,3})"
+    r"(?:-(?P<width>[1-9][0-9]*)w\.webp|\.jpg)"
+)
+# Percent of the width and of the height, from the top-left corner.
+FOCAL_CENTRE = 50
+# Cards show a 3:2 crop, one width for ordinary screens and one for dense ones.
+CARD_RATIO = (3, 2)
+CARD_WIDTHS = (480, 960)
+# What Facebook, LinkedIn and X show best for a link; `og:image:width`/`height` say so.
+OG_IMAGE_SIZE = (1200, 630)
 # Only marked for translation: a plain string here, translated where it is shown.
 NOT_AN_IMAGE = gettext_noop(
     "This file is not a JPEG, PNG, WebP or GIF image. Upload a photo in one of those formats."
@@ -188,8 +202,10 @@ def srcset(image: FieldFile, image_width: int | None) -> str:
 
 
 def rendition_of(name: str) -> str | None:
-    """The stem of the original a rendition was made from, or None if `name` is no rendition."""
-    match = RENDITION_NAME.fullmatch(PurePosixPath(name).name)
+    """The stem of the original a rendition (or a focal crop) was made from, or None if
+    `name` is neither."""
+    file_name = PurePosixPath(name).name
+    match = RENDITION_NAME.fullmatch(file_name) or FOCAL_CROP_NAME.fullmatch(file_name)
     return match["stem"] if match else None
 
 
@@ -222,3 +238,146 @@ def delete_image(storage: Storage, name: str) -> list[str]:
             storage.delete(stored)
             deleted.append(stored)
     return deleted
+
+
+# Crops around a focal point: cards and social cards have a fixed shape, and an editor says
+# which part of the picture (the focal point, in percent from the top-left) must stay in it.
+
+
+def crop_box(
+    width: int, height: int, ratio: tuple[int, int], focal_x: int, focal_y: int
+) -> tuple[int, int, int, int]:
+    """The largest box of `ratio` (across, down) inside a `width` by `height` picture, centred
+    on the focal point as far as the picture's edges allow; (left, top, right, bottom).
+
+    A focal point near an edge moves the box to that edge rather than out of the picture.
+    """
+    across, down = ratio
+    if width * down > height * across:  # wider than the ratio: keep the full height
+        box_width, box_height = min(width, max(1, round(height * across / down))), height
+    else:
+        box_width, box_height = width, min(height, max(1, round(width * down / across)))
+    left = _clamp(round(width * focal_x / 100 - box_width / 2), 0, width - box_width)
+    top = _clamp(round(height * focal_y / 100 - box_height / 2), 0, height - box_height)
+    return left, top, left + box_width, top + box_height
+
+
+def _clamp(value: int, lowest: int, highest: int) -> int:
+    return max(lowest, min(value, highest))
+
+
+def card_crop_name(name: str, focal_x: int, focal_y: int, width: int) -> str:
+    """Storage name of the `width`-pixel card crop of the image stored as `name`."""
+    path = PurePosixPath(name)
+    return str(path.with_name(f"{path.stem}-card-{focal_x}x{focal_y}-{width}w.webp"))
+
+
+def og_image_name(name: str, focal_x: int, focal_y: int) -> str:
+    """Storage name of the 1200x630 Open Graph image cut from the image stored as `name`."""
+    path = PurePosixPath(name)
+    return str(path.with_name(f"{path.stem}-og-{focal_x}x{focal_y}.jpg"))
+
+
+def card_widths(image_width: int | None, image_height: int | None) -> list[int]:
+    """Card crop widths worth making for an image this size: those that shrink its largest
+    3:2 box, or that box's own width when it is narrower than the smallest card."""
+    if not image_width or not image_height:
+        return []
+    left, _top, right, _bottom = crop_box(image_width, image_height, CARD_RATIO, 0, 0)
+    box_width = right - left
+    return [width for width in CARD_WIDTHS if width <= box_width] or [box_width]
+
+
+def card_height(width: int) -> int:
+    across, down = CARD_RATIO
+    return max(1, round(width * down / across))
+
+
+def make_focal_crops(image: FieldFile, focal_x: int, focal_y: int) -> list[str]:
+    """Write the card crops (WebP) and the Open Graph image (JPEG, exactly 1200x630) of a
+    stored image around its focal point; delete those cut around an earlier focal point.
+
+    The Open Graph image is enlarged from a picture smaller than 1200x630: sites that show
+    shared links want that size, and a soft picture reads better there than a small one.
+    Returns the storage names written.
+    """
+    storage: Storage = image.storage
+    written = []
+    with storage.open(image.name, "rb") as source, Image.open(source) as original:
+        original.load()
+        picture = _flattened(original)
+        for width in card_widths(picture.width, picture.height):
+            box = crop_box(picture.width, picture.height, CARD_RATIO, focal_x, focal_y)
+            crop = picture.crop(box).resize((width, card_height(width)), Image.Resampling.LANCZOS)
+            written.append(
+                _replace(storage, card_crop_name(image.name, focal_x, focal_y, width), crop, "WEBP")
+            )
+        box = crop_box(picture.width, picture.height, OG_IMAGE_SIZE, focal_x, focal_y)
+        social = picture.crop(box).resize(OG_IMAGE_SIZE, Image.Resampling.LANCZOS)
+        written.append(
+            _replace(storage, og_image_name(image.name, focal_x, focal_y), social, "JPEG")
+        )
+    for stale in set(stored_renditions(storage, image.name)) - set(written):
+        match = FOCAL_CROP_NAME.fullmatch(PurePosixPath(stale).name)
+        if match:  # a crop around another focal point: nothing links to it any more
+            storage.delete(stale)
+    return written
+
+
+def has_focal_crops(image: FieldFile, focal_x: int, focal_y: int) -> bool:
+    """Whether the crops for this focal point are in storage (one look-up: the Open Graph
+    image is written last)."""
+    return bool(image) and image.storage.exists(og_image_name(image.name, focal_x, focal_y))
+
+
+def _flattened(original: Image.Image) -> Image.Image:
+    """The picture in RGB: transparent parts on white, since JPEG has no transparency."""
+    if original.mode in ("RGBA", "LA", "PA") or "transparency" in original.info:
+        rgba = original.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, "white")
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat
+    return original.convert("RGB")
+
+
+def _replace(storage: Storage, name: str, picture: Image.Image, image_format: str) -> str:
+    buffer = io.BytesIO()
+    if image_format == "WEBP":
+        picture.save(buffer, "WEBP", quality=80, method=4)
+    else:
+        picture.save(buffer, "JPEG", quality=85, optimize=True, progressive=True)
+    if storage.exists(name):
+        storage.delete(name)
+    return storage.save(name, ContentFile(buffer.getvalue()))
+
+
+def card_image(
+    image: FieldFile, image_width: int | None, image_height: int | None, focal_x: int, focal_y: int
+) -> dict | None:
+    """`src`, `srcset`, `width` and `height` of an image's card crops, or None for an image
+    stored without renditions (shown whole instead). From file names alone: no storage
+    look-up while a page renders."""
+    if not image or not has_renditions(image.name):
+        return None
+    widths = card_widths(image_width, image_height)
+    if not widths:
+        return None
+    url = image.storage.url
+    largest = widths[-1]
+    return {
+        "src": url(card_crop_name(image.name, focal_x, focal_y, widths[0])),
+        "srcset": ", ".join(
+            f"{url(card_crop_name(image.name, focal_x, focal_y, width))} {width}w"
+            for width in widths
+        ),
+        "width": largest,
+        "height": card_height(largest),
+    }
+
+
+def og_image_url(image: FieldFile, focal_x: int, focal_y: int) -> str:
+    """The address of an image's 1200x630 Open Graph crop; "" for an image stored without
+    renditions, which is shared as it is."""
+    if not image or not has_renditions(image.name):
+        return ""
+    return image.storage.url(og_image_name(image.name, focal_x, focal_y))

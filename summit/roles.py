@@ -1,10 +1,11 @@
 """The newsroom's roles: which model permissions each group holds, in one place.
 
-*Editor*: everything on articles, tags, countries, areas, author profiles and redirects, plus
-`articles.publish_article`. *Contributor*: writes articles (`articles/workflow.py` narrows
-that to their own drafts), views and deletes tags (the tag admin refuses tags in use), views
-countries and areas. Contributors edit their own author profile without a model permission
-(the profile admin lets everyone edit their own; `*_authorprofile` means "anyone's").
+*Editor*: everything on articles, tags, countries, areas, author profiles, redirects, and
+events and commitments, plus `articles.publish_article`. *Contributor*: writes articles
+(`articles/workflow.py` narrows that to their own drafts), views and deletes tags (the tag
+admin refuses tags in use), views countries, areas, events and commitments. Contributors edit
+their own author profile without a model permission (the profile admin lets everyone edit
+their own; `*_authorprofile` means "anyone's").
 *Administrators* are superusers: they hold what `ADMIN_ONLY` lists and manage accounts.
 
 Read by the data migrations that bring the groups up to date (`summit/migrations/0003_…`)
@@ -32,6 +33,10 @@ def _on(app_label: str, model: str, actions: tuple[str, ...] = ALL) -> frozenset
     return frozenset(f"{app_label}.{action}_{model}" for action in actions)
 
 
+# Events, their status history and outcome documents, commitments and their updates: editors
+# manage them all, contributors read them.
+EVENT_MODELS = ("event", "statuschange", "outcomedocument", "commitment", "commitmentupdate")
+
 ROLES: dict[str, frozenset[str]] = {
     EDITOR: frozenset().union(
         _on("articles", "article"),
@@ -49,6 +54,7 @@ ROLES: dict[str, frozenset[str]] = {
         _on("articles", "correction"),
         _on("articles", "reviewnote", ("view",)),
         _on("articles", "articleimage", ("view",)),
+        *(_on("events", model) for model in EVENT_MODELS),
     ),
     CONTRIBUTOR: frozenset().union(
         _on("articles", "article"),
@@ -58,6 +64,7 @@ ROLES: dict[str, frozenset[str]] = {
         # Contributors upload and describe images; deleting one is an editor's call.
         _on("media_library", "image", ("add", "change", "view")),
         _on("articles", "reviewnote", ("view",)),
+        *(_on("events", model, ("view",)) for model in EVENT_MODELS),
     ),
 }
 
@@ -89,7 +96,7 @@ ADMIN_ONLY: dict[str, str] = {
 }
 
 # The apps whose model permissions the roles must account for (the coverage test).
-PROJECT_APPS = ("articles", "countries", "media_library", "summit", "taggit")
+PROJECT_APPS = ("events", "articles", "countries", "media_library", "summit", "taggit")
 
 
 def sync_roles(apps: Apps) -> None:

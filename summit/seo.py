@@ -140,7 +140,7 @@ def news_article(request: HttpRequest, article: NewsItem) -> dict[str, Any]:
         # No account behind the credit ("Summit staff", or a byline alone): the newsroom.
         author = {"@type": "Organization", "name": article.author_name}
     image = (
-        request.build_absolute_uri(article.lead_image.url)
+        request.build_absolute_uri(article.social_image["url"])
         if article.lead_image
         else default_image_url(request)
     )

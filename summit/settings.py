@@ -6,6 +6,7 @@ See the "Configuration" section of README.md for the full list of variables.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_HASHES
@@ -77,6 +78,7 @@ INSTALLED_APPS = [
     "countries",
     "media_library",
     "articles",
+    "events",
 ]
 
 MIDDLEWARE = [
@@ -242,6 +244,39 @@ LEAD_IMAGE_MAX_BYTES = 10 * 1024 * 1024
 LEAD_IMAGE_MAX_PIXELS = 40_000_000
 LEAD_IMAGE_RENDITION_WIDTHS = (480, 960, 1600)
 
+# Email (articles/notifications.py: review steps). Printed to the console unless SMTP is set,
+# either as one URL, `EMAIL_URL=smtp://user:password@host:587/?tls=1` (`smtps://` for SSL on
+# connect), or as EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+# EMAIL_USE_TLS / EMAIL_USE_SSL. Links in emails start with DJANGO_SITE_URL
+# (`https://news.example`), by default the first of DJANGO_ALLOWED_HOSTS.
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+if EMAIL_URL:
+    _email = urlsplit(EMAIL_URL)
+    if _email.scheme not in {"smtp", "smtps"} or not _email.hostname:
+        raise ImproperlyConfigured("EMAIL_URL must look like smtp://user:password@host:587/")
+    _email_options = parse_qs(_email.query)
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _email.hostname
+    EMAIL_PORT = _email.port or (465 if _email.scheme == "smtps" else 25)
+    EMAIL_HOST_USER = unquote(_email.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_email.password or "")
+    EMAIL_USE_SSL = _email.scheme == "smtps"
+    EMAIL_USE_TLS = not EMAIL_USE_SSL and _email_options.get("tls", ["0"])[0].lower() in TRUTHY
+elif os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
+    EMAIL_USE_SSL = env_flag("EMAIL_USE_SSL")
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Summit newsroom <newsroom@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").rstrip("/")
+
 # Sign-in safety (django-axes): five wrong passwords for one account from one address lock
 # that pair out for 15 minutes. Locking by account alone would let anyone lock an editor out.
 AUTHENTICATION_BACKENDS = [
@@ -286,6 +321,11 @@ RATE_LIMITED_VIEWS = {
     "articles:author_feed": "feeds",
     "countries:feed": "feeds",
     "areas:feed": "feeds",
+    "events:list": "lists",
+    "events:commitments": "lists",
+    "events:calendar": "feeds",
+    "events:commitments_csv": "feeds",
+    "events:commitments_json": "feeds",
 }
 
 # A strict Content-Security-Policy for every public page: no inline script or style, nothing

@@ -8,13 +8,16 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from articles import views as article_views
-from articles.sitemaps import SITEMAPS
+from articles.sitemaps import SITEMAPS as ARTICLE_SITEMAPS
 from articles.urls import area_patterns, country_patterns, coverage_patterns
+from events.sitemaps import SITEMAPS as EVENT_SITEMAPS
 from summit import i18n, views
 
 admin.site.site_header = "Summit newsroom"
 admin.site.site_title = "Summit admin"
 admin.site.index_title = "Editorial desk"
+
+SITEMAPS = {**ARTICLE_SITEMAPS, **EVENT_SITEMAPS}
 
 # Addresses in no language: the same for every reader.
 urlpatterns = [
@@ -44,6 +47,7 @@ urlpatterns += i18n_patterns(
     path("countries/", include(country_patterns)),
     path("areas/", include(area_patterns)),
     path("coverage/", include(coverage_patterns)),
+    path("", include("events.urls")),
     prefix_default_language=False,
 )
 

@@ -115,7 +115,8 @@ def article_admin_data(article: Article | None = None, **overrides) -> dict:
         "tags": ", ".join(article.tags.names()) + "," if article else "",
         "lead_image_alt": article.lead_image_alt if article else "",
         "lead_image_credit": article.lead_image_credit if article else "",
-        "lead_image_focus": article.lead_image_focus if article else "center",
+        "lead_image_focal_x": article.lead_image_focal_x if article else 50,
+        "lead_image_focal_y": article.lead_image_focal_y if article else 50,
         "primary_country": article.primary_country_id or "" if article else "",
         "primary_area": article.primary_area_id or "" if article else "",
     }

@@ -1,4 +1,4 @@
-"""Apps depend one way: articles, media library, countries, summit core (docs/architecture.md).
+"""Apps depend one way: events, articles, media library, countries, summit core.
 
 import-linter checks the contracts in pyproject.toml (`[tool.importlinter]`) on the import
 graph, indirect imports included; a small AST walk adds what a graph cannot say: no app
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("articles", "media_library", "countries", "summit")
+APPS = ("events", "articles", "media_library", "countries", "summit")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
@@ -107,6 +107,7 @@ def test_no_app_imports_another_inside_a_function():
         ("countries/maps.py", "import articles.models", "Apps depend one way"),
         ("summit/dates.py", "from countries import models", "Apps depend one way"),
         ("media_library/models.py", "import articles.models", "Apps depend one way"),
+        ("articles/models.py", "import events", "Apps depend one way"),
         ("summit/seo.py", "from summit import urls", "Only Django imports the assembly"),
     ],
 )

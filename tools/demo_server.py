@@ -82,6 +82,7 @@ def demo_server(*, production: bool = False, now: datetime | None = None) -> Ite
 
         manage("migrate", "--noinput", "-v0")
         manage("load_demo")
+        manage("load_demo_events")
         if production:
             manage("collectstatic", "--noinput", "-v0")
             # The production settings of gunicorn.conf.py, on this port only.

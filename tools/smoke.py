@@ -116,6 +116,7 @@ def sample_paths(base: str) -> dict[str, str]:
             ("/tags/", "tags"),
             ("/countries/", "countries"),
             ("/areas/", "areas"),
+            ("/events/", "events"),
         )
     }
     samples["/authors/"] = first_link(base, samples["/articles/"], r"/authors/[^/\"]+/")
@@ -130,7 +131,8 @@ def concrete_urls(pattern: str, samples: dict[str, str]) -> Iterator[str]:
     if path.startswith("/search/"):
         path = "/search/?q=Kazakhstan"
     if "<section>" in path:
-        for section in ("sections", "articles", "news", "tags", "countries", "areas"):
+        sections = ("sections", "articles", "news", "tags", "countries", "areas")
+        for section in (*sections, "event-sections", "events"):
             yield path.replace("<section>", section)
         return
     facet_slugs = {

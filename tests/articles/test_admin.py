@@ -143,7 +143,10 @@ def test_view_on_site_is_hidden_for_drafts(editor_client):
 
 
 def test_publish_now_and_unpublish_actions(editor_client):
-    draft = make_article("Draft", published=False, days_ago=-30)
+    # With what the pre-publish checklist asks for.
+    draft = make_article(
+        "Draft", published=False, days_ago=-30, countries=[make_country()], areas=[make_area()]
+    )
     url = reverse("admin:articles_article_changelist")
     editor_client.post(url, {"action": "publish_now", "_selected_action": [draft.pk]})
     draft.refresh_from_db()

@@ -11,7 +11,13 @@ from reversion.models import Version
 from articles.models import Article, Tag
 from articles.workflow import PUBLISH_TIME_NOT_SET, WHY_EDITORS_PUBLISH
 from countries.models import Country
-from tests.factories import article_admin_data, make_article, make_country, make_scheduled
+from tests.factories import (
+    article_admin_data,
+    make_area,
+    make_article,
+    make_country,
+    make_scheduled,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +57,10 @@ def run_action(client, action: str, articles: list[Article]):
 
 
 def test_saving_a_scheduled_article_says_when_it_goes_live_in_the_sites_zone(editor, tokyo):
-    article = make_article("Rail corridor talks", published=False)
+    # With what the pre-publish checklist asks for.
+    article = make_article(
+        "Rail corridor talks", published=False, countries=[make_country()], areas=[make_area()]
+    )
     response = save(
         editor, article, status="published", publish_at_0="2099-12-02", publish_at_1="09:00:00"
     )
@@ -81,14 +90,18 @@ def test_adding_an_article_says_where_it_stands(editor):
 
 
 def test_publish_now_counts_one_article_in_the_singular(editor):
-    draft = make_article("Silk road fair", published=False)
+    # With what the pre-publish checklist asks for.
+    draft = make_article(
+        "Silk road fair", published=False, countries=[make_country()], areas=[make_area()]
+    )
     assert messages_of(run_action(editor, "publish_now", [draft])) == ["Published 1 article."]
 
 
 def test_publish_now_counts_several_and_names_those_already_live(editor):
-    drafts = [make_article(f"Draft {n}", published=False) for n in range(3)]
+    places = {"countries": [make_country()], "areas": [make_area()]}  # for the checklist
+    drafts = [make_article(f"Draft {n}", published=False, **places) for n in range(3)]
     live = make_article("Already out")
-    scheduled = make_scheduled("Going out later")
+    scheduled = make_scheduled("Going out later", **places)
     before = Article.objects.get(pk=live.pk).publish_at
 
     messages = messages_of(run_action(editor, "publish_now", [*drafts, live, scheduled]))

@@ -279,9 +279,15 @@ def test_publishing_on_import_needs_the_publish_permission(client, taxonomy):
     assert Article.objects.get().status == Article.Status.DRAFT
 
 
-def test_an_editor_may_publish_on_import(desk, taxonomy):
-    desk.post(reverse(IMPORT_URL), {"text": f"Steppe solar\n\n{BODY}", "publish": "on"})
-    assert Article.objects.published().count() == 1
+def test_an_editor_may_publish_on_import_through_the_checklist(desk, taxonomy):
+    page = desk.post(
+        reverse(IMPORT_URL), {"text": f"Steppe solar\n\n{BODY}", "publish": "on"}, follow=True
+    )
+    # A text has no standfirst, so the checklist keeps it a draft and the message says why.
+    assert not Article.objects.published().exists()
+    assert Article.objects.get().status == Article.Status.DRAFT
+    assert "not published, the checklist found" in page.content.decode()
+    assert "standfirst" in page.content.decode()
 
 
 def test_import_page_needs_the_add_permission(client):

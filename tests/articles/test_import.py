@@ -163,9 +163,26 @@ def test_import_creates_a_draft_with_recognised_countries_areas_and_tags(taxonom
     assert result.describe() == "draft in English; 2 countries, 2 areas, 3 tags"
 
 
-def test_import_with_publish_publishes(taxonomy):
+def give_standfirst(article: Article) -> None:
+    article.dek = "A railway and a wind farm for the Caspian coast."
+    article.save_revision(user=None, comment="Standfirst written")
+
+
+def test_import_with_publish_meets_the_checklist_and_stays_a_draft_without_a_standfirst(taxonomy):
     result = import_text(WIRE_STORY, publish=True)
-    assert Article.objects.published().get() == result.article
+    assert result.outcome == "created"
+    assert not Article.objects.published().exists()
+    assert result.article.status == Article.Status.DRAFT
+    assert any("standfirst" in problem for problem in result.not_published)
+    assert "not published, the checklist found" in result.describe()
+
+
+def test_import_with_publish_publishes_what_passes_the_checklist(taxonomy):
+    draft = import_text(WIRE_STORY).article
+    give_standfirst(draft)
+    result = import_text(WIRE_STORY, publish=True, update=True)
+    assert result.not_published == ()
+    assert Article.objects.published().get() == draft
 
 
 def test_importing_the_same_text_twice_changes_nothing(taxonomy):
@@ -207,7 +224,7 @@ def test_update_replaces_body_tags_and_taxonomy(taxonomy):
 
 
 def test_update_with_publish_publishes_an_identical_draft(taxonomy):
-    import_text(WIRE_STORY)
+    give_standfirst(import_text(WIRE_STORY).article)
     assert import_text(WIRE_STORY, publish=True).outcome == "unchanged"
     result = import_text(WIRE_STORY, publish=True, update=True)
     assert (result.outcome, result.changed) == ("updated", ("status",))
@@ -265,6 +282,7 @@ def test_command_reimport_reports_unchanged_and_update_applies(taxonomy, tmp_pat
     assert "its body differ from this text; use --update to replace it" in out
     assert "railway to Aktau" in Article.objects.get().body
 
+    give_standfirst(Article.objects.get())
     out, _, error = run(str(story), "--update", "--publish")
     assert error is None
     assert out.startswith("updated")
@@ -279,7 +297,10 @@ def test_command_reads_standard_input(taxonomy, monkeypatch):
     out, _, error = run("-", "--publish")
     assert error is None
     assert out.startswith("created") and "<stdin> → from-the-wire" in out
-    assert Article.objects.published().get().title == "From the wire"
+    # Published only through the checklist, which a bare wire text fails: it stays a draft.
+    assert "not published, the checklist found" in out and "standfirst" in out
+    assert Article.objects.get().title == "From the wire"
+    assert not Article.objects.published().exists()
 
 
 def test_bad_files_fail_alone_and_the_command_exits_non_zero(taxonomy, tmp_path, monkeypatch):
@@ -424,4 +445,21 @@ def test_command_refuses_an_unknown_language(taxonomy, tmp_path):
     out = io.StringIO()
     with pytest.raises(CommandError, match="Unknown language 'de'; choose one of en, ja, ru"):
         call_command("import_article", str(story), language="de", stdout=out)
+    assert not Article.objects.exists()
+
+
+def test_a_standfirst_line_after_the_title_becomes_the_standfirst(taxonomy):
+    text = WIRE_STORY.replace("\n", "\n\nStandfirst: Rail and wind for the Caspian.\n", 1)
+    parsed = parse(text)
+    assert parsed.dek == "Rail and wind for the Caspian."
+    assert "Standfirst" not in parsed.body
+    result = import_text(text, publish=True)
+    assert result.not_published == ()
+    assert Article.objects.published().get().dek == "Rail and wind for the Caspian."
+
+
+def test_an_overlong_standfirst_is_refused_with_its_length(taxonomy):
+    text = WIRE_STORY.replace("\n", "\n\nStandfirst: " + "x" * 401 + "\n", 1)
+    with pytest.raises(ImportFailed, match="401 characters long; the limit is 400"):
+        parse(text)
     assert not Article.objects.exists()

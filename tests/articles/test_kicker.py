@@ -192,7 +192,9 @@ def test_the_admin_form_offers_the_kicker_and_focal_point_fields(editor, region)
     article = make_article("Fields", countries=[region["kz"]])
     page = editor.get(reverse("admin:articles_article_change", args=[article.pk]))
     form = page.context["adminform"].form
-    assert {"primary_country", "primary_area", "lead_image_focus"} <= set(form.fields)
+    assert {"primary_country", "primary_area", "lead_image_focal_x", "lead_image_focal_y"} <= set(
+        form.fields
+    )
     assert "leave empty to let Summit choose" in form.fields["primary_country"].help_text
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from articles.models import Article
 from tests.factories import (
     article_admin_data,
+    make_area,
     make_article,
     make_contributor,
     make_country,
@@ -157,7 +158,14 @@ def test_contributor_cannot_change_countries(contributor):
 
 
 def test_editor_publishes_schedules_and_features_through_the_form(editor):
-    draft = make_article("Desk piece", published=False, author=make_contributor("w2"))
+    draft = make_article(
+        "Desk piece",
+        published=False,
+        author=make_contributor("w2"),
+        # What the pre-publish checklist asks for.
+        countries=[make_country()],
+        areas=[make_area()],
+    )
     response = editor.post(
         change_url(draft),
         article_admin_data(draft, status="published", featured="on", publish_at_0="2099-01-01"),
@@ -171,7 +179,8 @@ def test_editor_publishes_schedules_and_features_through_the_form(editor):
 
 
 def test_editor_uses_the_publish_and_unpublish_actions(editor):
-    draft = make_article("Queued", published=False)
+    # With what the pre-publish checklist asks for.
+    draft = make_article("Queued", published=False, countries=[make_country()], areas=[make_area()])
     editor.post(reverse(CHANGELIST), {"action": "publish_now", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
     assert draft.is_public

@@ -14,7 +14,13 @@ from articles import tags
 from articles.events import articles_changed
 from articles.importing import import_text
 from articles.models import Article, EditConflict, Tag
-from tests.factories import article_admin_data, make_article, make_country, make_editor
+from tests.factories import (
+    article_admin_data,
+    make_area,
+    make_article,
+    make_country,
+    make_editor,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +97,10 @@ def test_save_revision_raises_the_version_and_refuses_a_stale_one():
 
 def test_publish_and_unpublish_raise_the_version_and_are_recorded():
     editor = make_editor("desk")
-    article = make_article("Draft", published=False)
+    # With what the pre-publish checklist asks for.
+    article = make_article(
+        "Draft", published=False, countries=[make_country()], areas=[make_area()]
+    )
     article.publish(user=editor)
     assert Article.objects.published().filter(pk=article.pk).exists()
     assert version_of(article) == 2
@@ -165,7 +174,8 @@ def test_an_admin_save_from_a_stale_form_is_refused(editor):
 
 
 def test_list_actions_raise_versions_and_announce_once(editor, announced):
-    live, draft = make_article("Live"), make_article("Draft", published=False)
+    places = {"countries": [make_country()], "areas": [make_area()]}  # for the checklist
+    live, draft = make_article("Live"), make_article("Draft", published=False, **places)
     with announced() as calls:
         editor.post(
             reverse("admin:articles_article_changelist"),

@@ -93,6 +93,13 @@ def newsroom():
     return {"country": kazakhstan, "area": energy, "author": author, "story": story}
 
 
+# Passes the pre-publish checklist, so `import_article --publish` publishes it.
+WIRE_STORY = (
+    "# Tokyo funds a railway\n\nStandfirst: Japanese money for a line across Kazakhstan.\n\n"
+    "Japanese money for the energy line in Kazakhstan.\n"
+)
+
+
 def text(response) -> str:
     return response.content.decode()
 
@@ -176,7 +183,8 @@ def test_publishing_shows_at_once(client, newsroom, django_capture_on_commit_cal
     draft = make_article("Rail link agreed", published=False)
     assert "Rail link agreed" not in text(client.get("/"))
     with django_capture_on_commit_callbacks(execute=True):
-        draft.publish(user=make_editor())
+        # No country or area, which the pre-publish checklist asks for: beside the point here.
+        draft.publish(user=make_editor(), override_reason="testing the cache")
     assert "Rail link agreed" in text(client.get("/"))
     assert client.get(draft.get_absolute_url()).status_code == 200
 
@@ -271,7 +279,7 @@ def test_a_management_command_import_shows_at_once(
 ):
     client.get("/")
     wire = tmp_path / "wire.md"
-    wire.write_text("# Tokyo funds a railway\n\nJapanese money for the line.\n")
+    wire.write_text(WIRE_STORY)
     with django_capture_on_commit_callbacks(execute=True):
         call_command("import_article", str(wire), "--publish", stdout=None)
     assert "Tokyo funds a railway" in text(client.get("/"))

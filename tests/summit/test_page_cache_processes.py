@@ -18,7 +18,8 @@ from django.db import connection
 
 from articles.models import Article
 from summit.page_cache import CACHE_STATUS_HEADER
-from tests.factories import make_article
+from tests.factories import make_area, make_article, make_country
+from tests.summit.test_page_cache import WIRE_STORY
 
 PEER = """
 import sys
@@ -97,12 +98,15 @@ def shared_cache(request):
 @pytest.mark.django_db(transaction=True)
 def test_a_write_in_one_process_shows_in_the_other_at_once(client, shared_cache, tmp_path):
     make_article("First story")
+    # What the imported story's countries and areas are recognised as (the checklist).
+    make_country("Kazakhstan")
+    make_area("Energy")
     client.get("/")
     assert client.get("/")[CACHE_STATUS_HEADER] == "hit"
 
     # Another process (a management command) writes: this one's stored page is stale.
     wire = tmp_path / "wire.md"
-    wire.write_text("# Tokyo funds a railway\n\nJapanese money for the line.\n")
+    wire.write_text(WIRE_STORY)
     peer("import", str(wire))
     home = client.get("/")
     assert home[CACHE_STATUS_HEADER] == "miss"

@@ -51,7 +51,10 @@ class Command(BaseCommand):
             "before from a text with the same title, when they differ.",
         )
         parser.add_argument(
-            "--publish", action="store_true", help="Publish now instead of saving drafts."
+            "--publish",
+            action="store_true",
+            help="Publish now, through the pre-publish checklist: a text that fails it stays a "
+            "draft and its line says what is missing.",
         )
         parser.add_argument(
             "--force",
