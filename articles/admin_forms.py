@@ -72,6 +72,21 @@ class TagAutocompleteWidget(TagWidget):
         )
 
 
+def override_reason_field() -> forms.CharField:
+    """The Editor's reason to publish although the pre-publish checklist fails: the article
+    form and the approve page ask for it alike, and the write path records it."""
+    return forms.CharField(
+        label=gettext_lazy("Reason to publish despite the checklist"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text=gettext_lazy(
+            "Only when the pre-publish checklist fails and the article must go out anyway: "
+            "the reason and what was missing are recorded in its history."
+        ),
+    )
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The admin builds the model fields; this adds the version the editor started from."""
 
@@ -87,16 +102,7 @@ class ArticleAdminForm(forms.ModelForm):
             "the article to draft: what the author should change (required then)."
         ),
     )
-    override_reason = forms.CharField(
-        label=gettext_lazy("Reason to publish despite the checklist"),
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
-        help_text=gettext_lazy(
-            "Only when the pre-publish checklist fails and the article must go out anyway: "
-            "the reason and what was missing are recorded in its history."
-        ),
-    )
+    override_reason = override_reason_field()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from articles.admin_forms import override_reason_field
 from articles.checklist import ChecklistError, ChecklistInput, run_checklist
 from articles.models import Article, ReviewNote, ReviewStepRefused
 from articles.workflow import may_review, may_submit, publication_state
@@ -65,15 +66,7 @@ class ApproveForm(forms.Form):
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
     )
-    override_reason = forms.CharField(
-        label=gettext_lazy("Reason to publish despite the checklist"),
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
-        help_text=gettext_lazy(
-            "Needed only when the checklist fails; recorded in the article's history."
-        ),
-    )
+    override_reason = override_reason_field()
 
     def clean(self) -> dict:
         cleaned_data = super().clean()
