@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from summit import images
 
@@ -20,7 +21,8 @@ FOCAL_POINT_VALIDATORS = [MaxValueValidator(100)]
 
 class Image(models.Model):
     file = models.ImageField(
-        _("file"),
+        # A context of its own: "file" is also a plural noun elsewhere (import_article).
+        pgettext_lazy("image", "file"),
         upload_to="library/%Y/%m/",
         width_field="width",
         height_field="height",
