@@ -7,6 +7,8 @@ image in use cannot be deleted. This app knows nothing of articles.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -17,6 +19,9 @@ from summit import images
 
 # The focal point is kept in percent of the width and height, from the top-left corner.
 FOCAL_POINT_VALIDATORS = [MaxValueValidator(100)]
+# Up to this many names are looked up in one query (well under SQLite's limit on a query's
+# parameters); beyond, every image's file name is read once instead.
+FEW_FILE_NAMES = 500
 
 
 class Image(models.Model):
@@ -90,7 +95,7 @@ class Image(models.Model):
     def thumbnail_url(self) -> str:
         """The address of its smallest 3:2 crop around the focal point, so the library's
         tiles line up; else of its smallest rendition, or of the original if it has none."""
-        if images.has_focal_crops(self.file, self.focal_x, self.focal_y):
+        if images.has_card_crops(self.file, self.width, self.height, self.focal_x, self.focal_y):
             crop = images.card_image(self.file, self.width, self.height, self.focal_x, self.focal_y)
             if crop:
                 return crop["src"]
@@ -113,8 +118,30 @@ class Image(models.Model):
 
     def make_focal_crops(self) -> list[str]:
         """Write its 3:2 crops around the focal point (the library's tiles), removing those
-        of an earlier point; their storage names."""
-        return images.make_focal_crops(self.file, self.focal_x, self.focal_y)
+        of an earlier point; their storage names.
+
+        No Open Graph crop: only an article's lead image is a shared link's picture, so one
+        cut from a library image would never be shown (and one made before is removed).
+        """
+        return images.make_focal_crops(self.file, self.focal_x, self.focal_y, open_graph=False)
+
+
+def files_in_use(names: Collection[str]) -> set[str]:
+    """Those of `names` (storage names) that an image of the library has as its file.
+
+    The library keeps a file while an `Image` row names it, whatever uses the image, and an
+    image's renditions and crops while it keeps the original (`summit.images.rendition_of`
+    tells whose they are). Deleting or replacing an image deletes its files
+    (media_library.signals); the orphan clean-up (`remove_orphan_media`) asks here about the
+    rest.
+    """
+    names = set(names)
+    if not names:
+        return set()
+    files = Image.objects.order_by()
+    if len(names) <= FEW_FILE_NAMES:
+        return set(files.filter(file__in=names).values_list("file", flat=True))
+    return {name for name in files.values_list("file", flat=True).iterator() if name in names}
 
 
 def _one_line(text: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from media_library.models import Image
+from media_library.models import Image, files_in_use
 from summit import images
 
 
@@ -21,7 +21,7 @@ def _delete_files_after_commit(name: str | None) -> None:
 
     def delete() -> None:
         # Only if no image row (another, or this one again) names the file by then.
-        if not Image.objects.filter(file=name).exists():
+        if not files_in_use({name}):
             images.delete_image(storage, name)
 
     transaction.on_commit(delete, robust=True)

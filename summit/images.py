@@ -293,13 +293,17 @@ def card_height(width: int) -> int:
     return max(1, round(width * down / across))
 
 
-def make_focal_crops(image: FieldFile, focal_x: int, focal_y: int) -> list[str]:
-    """Write the card crops (WebP) and the Open Graph image (JPEG, exactly 1200x630) of a
-    stored image around its focal point; delete those cut around an earlier focal point.
+def make_focal_crops(
+    image: FieldFile, focal_x: int, focal_y: int, *, open_graph: bool = True
+) -> list[str]:
+    """Write the card crops (WebP) and, unless `open_graph` is false, the Open Graph image
+    (JPEG, exactly 1200x630) of a stored image around its focal point; delete the crops cut
+    around an earlier focal point, and an Open Graph image that is no longer wanted.
 
-    The Open Graph image is enlarged from a picture smaller than 1200x630: sites that show
-    shared links want that size, and a soft picture reads better there than a small one.
-    Returns the storage names written.
+    Only an article's lead image is shared as a link's picture; a media-library image needs
+    the cards alone. The Open Graph image is enlarged from a picture smaller than 1200x630:
+    sites that show shared links want that size, and a soft picture reads better there than
+    a small one. Returns the storage names written.
     """
     storage: Storage = image.storage
     written = []
@@ -312,14 +316,15 @@ def make_focal_crops(image: FieldFile, focal_x: int, focal_y: int) -> list[str]:
             written.append(
                 _replace(storage, card_crop_name(image.name, focal_x, focal_y, width), crop, "WEBP")
             )
-        box = crop_box(picture.width, picture.height, OG_IMAGE_SIZE, focal_x, focal_y)
-        social = picture.crop(box).resize(OG_IMAGE_SIZE, Image.Resampling.LANCZOS)
-        written.append(
-            _replace(storage, og_image_name(image.name, focal_x, focal_y), social, "JPEG")
-        )
+        if open_graph:
+            box = crop_box(picture.width, picture.height, OG_IMAGE_SIZE, focal_x, focal_y)
+            social = picture.crop(box).resize(OG_IMAGE_SIZE, Image.Resampling.LANCZOS)
+            written.append(
+                _replace(storage, og_image_name(image.name, focal_x, focal_y), social, "JPEG")
+            )
     for stale in set(stored_renditions(storage, image.name)) - set(written):
         match = FOCAL_CROP_NAME.fullmatch(PurePosixPath(stale).name)
-        if match:  # a crop around another focal point: nothing links to it any more
+        if match:  # around another focal point, or not wanted: nothing links to it any more
             storage.delete(stale)
     return written
 
@@ -328,6 +333,17 @@ def has_focal_crops(image: FieldFile, focal_x: int, focal_y: int) -> bool:
     """Whether the crops for this focal point are in storage (one look-up: the Open Graph
     image is written last)."""
     return bool(image) and image.storage.exists(og_image_name(image.name, focal_x, focal_y))
+
+
+def has_card_crops(
+    image: FieldFile, image_width: int | None, image_height: int | None, focal_x: int, focal_y: int
+) -> bool:
+    """Whether the card crops for this focal point are in storage, for an image whose crops
+    are made without an Open Graph image (one look-up: the widest card is written last)."""
+    widths = card_widths(image_width, image_height)
+    if not image or not widths:
+        return False
+    return image.storage.exists(card_crop_name(image.name, focal_x, focal_y, widths[-1]))
 
 
 def _flattened(original: Image.Image) -> Image.Image:

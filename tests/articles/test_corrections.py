@@ -239,6 +239,25 @@ def test_a_contributor_cannot_add_a_correction(contributor, story):
     assert add_url(story) not in contributor.get(change_url(story)).content.decode()
 
 
+def test_the_page_leads_back_to_the_article_and_cancels_as_the_review_pages_do(editor, story):
+    page = editor.get(add_url(story)).content.decode()
+
+    trail = re.search(r'<div class="breadcrumbs">(.*?)</div>', page, re.S)[1]
+    shown = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", trail)).split())
+    assert shown.split(" \N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK} ") == [
+        "Home",
+        "Articles",
+        "Articles",
+        "Rail link agreed",
+        "Add correction or update",
+    ]
+    assert f'<a href="{change_url(story)}">Rail link agreed</a>' in trail
+    # The admin's grey close link, as on the approve and return pages (forms.css).
+    submit_row = re.search(r'<div class="submit-row">(.*?)</div>', page, re.S)[1]
+    assert f'<a href="{change_url(story)}" class="closelink cancel-link">Cancel</a>' in submit_row
+    assert "/static/admin/css/forms.css" in page
+
+
 def test_an_anonymous_visitor_is_sent_to_sign_in(client, story):
     response = client.post(add_url(story), {"kind": "correction", "note": "Forged."})
     assert response.status_code == 302

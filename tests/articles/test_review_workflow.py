@@ -5,6 +5,8 @@ Contributors submit their own drafts, Editors approve (publish or schedule) and 
 forged requests are refused and change nothing.
 """
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -332,6 +334,36 @@ def test_review_pages_of_a_missing_article_answer_404(editor):
         url = reverse(f"admin:articles_article_{name}", args=[987654])
         assert editor.get(url).status_code == 404
         assert editor.post(url, {"when": "now", "note": "x"}).status_code == 404
+
+
+def breadcrumb_trail(page: str) -> str:
+    """The breadcrumbs' HTML."""
+    return re.search(r'<div class="breadcrumbs">(.*?)</div>', page, re.S)[1]
+
+
+def crumbs(trail: str) -> list[str]:
+    """The breadcrumbs as a reader sees them, one entry a step."""
+    shown = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", trail)).split())
+    return [
+        crumb.strip() for crumb in shown.split("\N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK}")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("page_url", "step"), [(approve_url, "Approve"), (return_url, "Return to draft")]
+)
+def test_review_pages_lead_back_to_the_article_and_cancel_as_the_admin_does(editor, page_url, step):
+    article = in_review(make_contributor(), title="Water talks in Tashkent")
+    page = editor.get(page_url(article)).content.decode()
+
+    trail = breadcrumb_trail(page)
+    assert crumbs(trail) == ["Home", "Articles", "Articles", "Water talks in Tashkent", step]
+    assert f'<a href="{change_url(article)}">Water talks in Tashkent</a>' in trail
+    # Grey, as "No, take me back" on Django's delete confirmation: the admin's own close-link
+    # style for a submit row (forms.css), the same on every page of the editor's desk.
+    submit_row = re.search(r'<div class="submit-row">(.*?)</div>', page, re.S)[1]
+    assert f'<a href="{change_url(article)}" class="closelink cancel-link">Cancel</a>' in submit_row
+    assert "/static/admin/css/forms.css" in page
 
 
 def test_approve_page_stays_within_its_query_budget(editor, django_assert_max_num_queries):

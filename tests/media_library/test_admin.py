@@ -145,6 +145,12 @@ def test_an_image_in_use_cannot_be_deleted_and_the_page_names_the_articles(edito
     assert "Wind farms court lenders" in page
     assert "Grid operators &lt;worry&gt;" in page
     assert "Yes, I\u2019m sure" not in page  # no form to confirm
+    # Grey, as Django draws its own "No, take me back" (in a submit row, with forms.css).
+    assert (
+        '<div class="submit-row"><a href="#" class="closelink cancel-link">No, take me back</a>'
+        in page
+    )
+    assert "/static/admin/css/forms.css" in page
 
     response = editor.post(delete_url(image), {"post": "yes"})
     assert response.status_code == 200
@@ -161,6 +167,7 @@ def test_deleting_several_is_refused_while_any_is_in_use(editor):
     assert response.status_code == 200
     page = text(response)
     assert "Nothing was deleted: some of the selected images are in use." in page
+    assert '<a href="#" class="closelink cancel-link">No, take me back</a>' in page
     assert "Wind farms court lenders" in page and "Turbines" in page
 
     response = editor.post(LIST_URL, {**data, "post": "yes"})

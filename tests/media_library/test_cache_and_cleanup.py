@@ -1,16 +1,12 @@
-"""Pages follow an edited image at once; the articles' orphan clean-up never judges the library."""
-
-from io import StringIO
-from pathlib import Path
+"""Pages follow an edited image at once (the orphan clean-up of library files is in
+test_orphan_files.py)."""
 
 import pytest
-from django.conf import settings as django_settings
-from django.core.management import call_command
 from django.urls import reverse
 
 from articles.events import articles_changed
 from tests.factories import make_article
-from tests.media_library.factories import make_article_showing, make_image, picture_bytes
+from tests.media_library.factories import make_article_showing, make_image
 
 pytestmark = pytest.mark.django_db
 
@@ -66,26 +62,6 @@ def test_an_edit_announces_the_articles_that_show_the_image(django_capture_on_co
     finally:
         articles_changed.disconnect(listen)
     assert announced == [frozenset(article.pk for article in showing)]
-
-
-def test_remove_orphan_media_leaves_library_files_alone():
-    used = make_image("Used")
-    make_article_showing(used)
-    unused = make_image("Not used by any article")
-    root = Path(django_settings.MEDIA_ROOT)
-    library = {path for path in (root / "library").rglob("*") if path.is_file()}
-    assert len(library) == 6
-    # An uploaded article image nothing uses, which the command must remove.
-    stray = root / "articles" / "2026" / "01" / ("0" * 32 + ".jpg")
-    stray.parent.mkdir(parents=True, exist_ok=True)
-    stray.write_bytes(picture_bytes())
-
-    out = StringIO()
-    call_command("remove_orphan_media", "--min-age=0", stdout=out)
-    assert not stray.exists()
-    assert "library/" not in out.getvalue()
-    assert {path for path in (root / "library").rglob("*") if path.is_file()} == library
-    assert unused.file.storage.exists(unused.file.name)
 
 
 def test_the_article_page_without_library_images_is_unchanged(client):

@@ -9,7 +9,10 @@ from django.urls import reverse
 from PIL import ExifTags
 from PIL import Image as Picture
 
+from articles.models import Article
 from media_library.models import Image
+from summit import images
+from tests.factories import article_admin_data
 from tests.media_library.factories import make_image, picture_bytes
 
 pytestmark = pytest.mark.django_db
@@ -73,10 +76,10 @@ def test_webp_renditions_are_written_beside_the_upload(editor):
         f"{folder}/{stem}-480w.webp",
         f"{folder}/{stem}-960w.webp",
         f"{folder}/{stem}-1600w.webp",
-        # The 3:2 tiles around the focal point (the middle by default), and the social crop.
+        # The 3:2 tiles around the focal point (the middle by default); no social crop, which
+        # only an article's lead image is shown as.
         f"{folder}/{stem}-card-50x50-480w.webp",
         f"{folder}/{stem}-card-50x50-960w.webp",
-        f"{folder}/{stem}-og-50x50.jpg",
     }
     assert image.thumbnail_url.endswith(f"{stem}-card-50x50-480w.webp")
     with Picture.open(Path(django_settings.MEDIA_ROOT) / folder / f"{stem}-480w.webp") as small:
@@ -173,8 +176,8 @@ def test_replacing_the_file_deletes_the_old_one_and_its_renditions_after_commit(
     assert image.file.name.endswith(".png")
     now = stored_files()
     assert not now & old
-    # The new original, its two renditions, two 3:2 tiles and the social crop.
-    assert image.file.name in now and len(now) == 6
+    # The new original, its two renditions and two 3:2 tiles.
+    assert image.file.name in now and len(now) == 5
 
 
 def test_editing_the_text_keeps_the_file(editor, django_capture_on_commit_callbacks):
@@ -200,6 +203,54 @@ def test_editing_the_text_keeps_the_file(editor, django_capture_on_commit_callba
     assert stored_files() == before | {
         f"{stem}-card-30x60-480w.webp",
         f"{stem}-card-30x60-960w.webp",
-        f"{stem}-og-30x60.jpg",
     }
     assert image.thumbnail_url.endswith(f"{stem.name}-card-30x60-480w.webp")
+
+
+def test_only_an_articles_lead_image_gets_an_open_graph_crop(editor):
+    # The same photo, once into the library and once as a lead image, each through its admin.
+    assert upload(editor, "photo.jpg", picture_bytes()).status_code == 302
+    data = article_admin_data(
+        title="Pictured",
+        lead_image=SimpleUploadedFile("photo.jpg", picture_bytes(), "image/jpeg"),
+        lead_image_alt="Wind turbines on the steppe",
+        status="published",
+        # The pre-publish checklist asks for more than this test gives.
+        override_reason="beside the point here",
+    )
+    assert editor.post(reverse("admin:articles_article_add"), data).status_code == 302
+
+    article = Article.objects.get(title="Pictured")
+    social = images.og_image_name(article.lead_image.name, 50, 50)
+    with Picture.open(Path(django_settings.MEDIA_ROOT) / social) as picture:
+        assert (picture.format, picture.size) == ("JPEG", images.OG_IMAGE_SIZE)
+    assert article.social_image["url"].endswith(Path(social).name)
+    library = Image.objects.get()
+    assert cards(library) <= stored_files()
+    assert not [name for name in stored_files() if name.startswith("library/") and "-og-" in name]
+
+
+def test_new_crops_of_a_library_image_drop_the_open_graph_crop_made_before(editor):
+    image = make_image()
+    # As library images were cropped before: with a 1200x630 social crop.
+    images.make_focal_crops(image.file, 50, 50)
+    old_social = images.og_image_name(image.file.name, 50, 50)
+    assert old_social in stored_files()
+
+    response = editor.post(
+        reverse("admin:media_library_image_change", args=[image.pk]),
+        {"alt_text": image.alt_text, "caption": "", "credit": "", "focal_x": 50, "focal_y": 10},
+    )
+    assert response.status_code == 302
+    image.refresh_from_db()
+    assert cards(image) <= stored_files()
+    assert not [name for name in stored_files() if "-og-" in name]
+    assert image.thumbnail_url.endswith(f"{Path(image.file.name).stem}-card-50x10-480w.webp")
+
+
+def cards(image: Image) -> set[str]:
+    """The storage names of a 1200 by 800 library image's card crops at its focal point."""
+    return {
+        images.card_crop_name(image.file.name, image.focal_x, image.focal_y, width)
+        for width in images.CARD_WIDTHS
+    }
