@@ -9,6 +9,7 @@ references the sanitiser let through (`![alt](image:42 "caption")`) become the s
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING
 
 from django.utils.safestring import SafeString
@@ -21,9 +22,34 @@ if TYPE_CHECKING:
     from articles.models import Article
 
 
-def render_body(text: str) -> SafeString:
-    """An article body's Markdown as HTML safe to put on a page, images included."""
-    return expand_image_references(render_markdown(text, image_references=True))
+# Raise when what the pipeline makes of a body changes (summit.rendering's Markdown options or
+# sanitiser rules): every stored rendering then no longer matches its key, so it is rendered
+# again when shown until `manage.py render_bodies` stores the new one.
+PIPELINE_VERSION = 1
+
+
+def render_body(text: str, *, stored: str | None = None) -> SafeString:
+    """An article body's Markdown as HTML safe to put on a page, images included.
+
+    `stored` is the body's sanitised HTML kept by `Article.save()` (`sanitised_body()`),
+    when it is known to match `text` (`rendering_key()`); images are always expanded as the
+    page is made, so a change to an image shows without the body being saved again.
+    """
+    html = stored if stored is not None else sanitised_body(text)
+    return expand_image_references(html)
+
+
+def sanitised_body(text: str) -> str:
+    """The body as sanitised HTML with its image references still in: what is stored."""
+    return render_markdown(text, image_references=True)
+
+
+def rendering_key(text: str) -> str:
+    """What a stored rendering of `text` is filed under: the text and `PIPELINE_VERSION`, so
+    a body changed behind `save()` (an `update()`, raw SQL) or an older pipeline's output is
+    never shown as current."""
+    digest = hashlib.blake2b(f"{PIPELINE_VERSION}\n{text}".encode(), digest_size=16)
+    return digest.hexdigest()
 
 
 def image_ids_in(text: str) -> set[int]:

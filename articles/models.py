@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import heapq
 import json
 import math
 import re
@@ -21,8 +22,8 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, router, transaction
-from django.db.models import Count, Exists, F, Max, OuterRef, Q
-from django.db.models.functions import Greatest, Lower, TruncMonth
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Window
+from django.db.models.functions import Greatest, Lower, RowNumber, TruncMonth
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -35,7 +36,7 @@ from reversion.models import Revision, Version
 from taggit.managers import TaggableManager
 from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 
-from articles.body import render_body, sync_image_links
+from articles.body import render_body, rendering_key, sanitised_body, sync_image_links
 from articles.checklist import ChecklistError, ChecklistInput, checklist_problems
 from articles.events import articles_changed, review_step
 from articles.kicker import Kicker, automatic_kicker, country_mentions
@@ -190,6 +191,8 @@ KICKER_RELATIONS = ("primary_country", "primary_area")
 CREDIT_RELATIONS = ("author__author_profile",)
 # The text fields `Article.country_mentions` is read from.
 TEXT_FIELDS = frozenset({"title", "dek", "body"})
+# Derived from the body on every save, so kept out of History: a restore renders it again.
+UNVERSIONED_FIELDS = ("body_rendered", "body_rendered_for")
 
 
 # The editorial write path.
@@ -335,7 +338,8 @@ def _announce(article_ids: Iterable[int]) -> None:
 
 def _serialized(objects: list[models.Model]) -> list[str]:
     """Each of `objects` (one model) as django-reversion stores it: registered as "json" with
-    every local field, i.e. `serializers.serialize("json", [obj])`, byte for byte.
+    every local field but `UNVERSIONED_FIELDS`, i.e. `serializers.serialize("json", [obj],
+    fields=…)`, byte for byte.
 
     One pass of the serialiser for all of them, then one `json.dumps` each: about twice as
     fast as serialising them one by one, which matters at 100,000 articles.
@@ -343,7 +347,11 @@ def _serialized(objects: list[models.Model]) -> list[str]:
     if not objects:
         return []
     opts = objects[0]._meta.concrete_model._meta
-    fields = [field.name for field in opts.local_fields + opts.local_many_to_many]
+    fields = [
+        field.name
+        for field in opts.local_fields + opts.local_many_to_many
+        if field.name not in UNVERSIONED_FIELDS
+    ]
     return [
         f"[{json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)}]"
         for data in serializers.serialize("python", objects, fields=fields)
@@ -396,8 +404,27 @@ class ArticleQuerySet(models.QuerySet):
         return queryset
 
     def related_to(self, article: Article, limit: int = 4) -> list[Article]:
-        """The `limit` articles of this queryset sharing the most with `article`, each given
-        `score` and `shared`.
+        """The `limit` articles of this queryset most related to `article`, each given `score`
+        and `shared` (see `score_related()`).
+
+        Read from the choice stored when the articles were written (`RelatedArticle`): one
+        query, through this queryset, so its visibility rule, `select_related` and
+        `prefetch_related` apply and an article unpublished since drops out at once. An
+        article with nothing stored (written before the choice was kept, or part of a bulk
+        write too large to choose for) is scored as it is read.
+        """
+        chosen = list(
+            self.filter(chosen_for__article=article)
+            .annotate(score=F("chosen_for__score"), shared=F("chosen_for__shared"))
+            .order_by("-score", "-publish_at", "-pk")[:limit]
+        )
+        if chosen or RelatedArticle.objects.filter(article=article).exists():
+            return chosen
+        return self.score_related(article, limit)
+
+    def score_related(self, article: Article, limit: int = 4) -> list[Article]:
+        """The `limit` articles of this queryset sharing the most with `article`, scored now,
+        each given `score` and `shared`.
 
         A shared tag weighs 3, a shared area 2 and a shared country 1 (`RELATED_WEIGHTS`);
         `shared` is how many tags, areas and countries are shared; ties go to the newest.
@@ -409,12 +436,7 @@ class ArticleQuerySet(models.QuerySet):
         `select_related` and `prefetch_related` apply. Reads `article`'s own tags, countries
         and areas from its prefetch cache when present.
         """
-        sql, params = self._related_sql(article, limit)
-        if not sql:
-            return []
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(sql, params)
-            ranked = cursor.fetchall()
+        ranked = self.related_scores(article, limit)
         found = self.filter(pk__in=[pk for pk, _, _ in ranked]).in_bulk()
         related = []
         for pk, score, shared in ranked:
@@ -423,18 +445,28 @@ class ArticleQuerySet(models.QuerySet):
                 related.append(found[pk])
         return related
 
+    def related_scores(self, article: Article, limit: int) -> list[tuple[int, int, int]]:
+        """(id, score, shared) of the `limit` best of this queryset for `article`, best first:
+        the one statement behind `score_related()`."""
+        sql, params = self._related_sql(article, limit)
+        if not sql:
+            return []
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            return [tuple(row) for row in cursor.fetchall()]
+
     def _related_sql(self, article: Article, limit: int) -> tuple[str, list]:
         connection = connections[self.db]
         qn = connection.ops.quote_name
-        links = {
-            "tag": (TaggedArticle, "tag", "content_object", article.tags.all()),
-            "area": (ArticleArea, "area", "article", article.cooperation_areas.all()),
-            "country": (ArticleCountry, "country", "article", article.countries.all()),
+        linked = {
+            "tag": article.tags.all(),
+            "area": article.cooperation_areas.all(),
+            "country": article.countries.all(),
         }
         articles = qn(Article._meta.db_table)
         newest, newest_params, scored, scored_params = [], [], [], []
-        for kind, (model, target, source, linked) in links.items():
-            ids = [obj.pk for obj in linked]
+        for kind, (model, target, source) in LINK_TABLES.items():
+            ids = [obj.pk for obj in linked[kind]]
             if not ids:
                 continue
             table = qn(model._meta.db_table)
@@ -513,6 +545,7 @@ class ArticleQuerySet(models.QuerySet):
             count = rows.update(version=F("version") + 1, updated_at=timezone.now(), **changes)
             # update() sends no signal: the counts follow a status change here.
             LinkTally.objects.sync(ids)
+            RelatedArticle.objects.refresh(ids)
             record_revision(rows.all(), user=user, comment=comment)
             _announce(ids)
         return count
@@ -532,6 +565,7 @@ class ArticleQuerySet(models.QuerySet):
             if not articles:
                 return 0
             record_revision(articles, user=user, comment=comment)
+            RelatedArticle.objects.refresh([article.pk for article in articles], deleting=True)
             Article.objects.filter(pk__in=[article.pk for article in articles]).delete()
             _announce(article.pk for article in articles)
             # The revision just recorded does not keep them: "Recover" brings an article
@@ -547,6 +581,8 @@ class ArticleQuerySet(models.QuerySet):
         area links, its tags), serialised as django-reversion serialises them, so History can
         compare and restore it. One revision per article, not per batch: restoring a shared
         revision would roll back every article in it. Sends `articles_changed` after commit.
+        Their related articles are not chosen here: a bulk creator chooses for all at its end
+        (`RelatedArticle.objects.rebuild()`); until then their pages score live.
         """
         articles = {article.pk: article for article in self}
         if not articles:
@@ -707,6 +743,10 @@ class Article(models.Model):
         editable=False,
         help_text="How often the text names each country (by id), read when it is saved.",
     )
+    # The body as sanitised HTML, rendered when it is saved so that no page view runs the
+    # Markdown pipeline, and the key it was rendered under (`articles.body.rendering_key`).
+    body_rendered = models.TextField(default="", blank=True, editable=False)
+    body_rendered_for = models.CharField(max_length=32, default="", blank=True, editable=False)
     lead_image = models.ImageField(
         upload_to="articles/%Y/%m/",
         blank=True,
@@ -812,12 +852,26 @@ class Article(models.Model):
             self.country_mentions = country_mentions(f"{self.title}\n{self.dek}\n{self.body}")
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "country_mentions"}
+        if update_fields is None or "body" in update_fields:
+            self.store_rendered_body()
+            if update_fields is not None:
+                kwargs["update_fields"] = {
+                    *kwargs["update_fields"],
+                    "body_rendered",
+                    "body_rendered_for",
+                }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         # In the article's own language, whatever the page linking to it is in.
         with translation.override(self.language):
             return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def store_rendered_body(self) -> None:
+        """Render the body into `body_rendered` unless what is there is already its own."""
+        key = rendering_key(self.body)
+        if self.body_rendered_for != key:
+            self.body_rendered, self.body_rendered_for = sanitised_body(self.body), key
 
     @property
     def story_id(self) -> int | None:
@@ -881,6 +935,7 @@ class Article(models.Model):
             sync_image_links(self)
             record_revision([self], user=user, comment=comment)
             shared = self._share_places_with_story(user=user)
+            RelatedArticle.objects.refresh([self.pk, *shared])
             _announce([self.pk, *shared])
             _delete_images_when_unused(released)
 
@@ -1355,7 +1410,11 @@ class Article(models.Model):
 
     @cached_property
     def body_html(self) -> SafeString:
-        return render_body(self.body)
+        stored = None
+        if not {"body_rendered", "body_rendered_for"} & self.get_deferred_fields():
+            if self.body_rendered_for == rendering_key(self.body):
+                stored = self.body_rendered
+        return render_body(self.body, stored=stored)
 
 
 class ArticleCountry(models.Model):
@@ -1393,6 +1452,226 @@ class ArticleArea(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article} — {self.area}"
+
+
+# Related articles as chosen on write (`RelatedArticle`): how many each article keeps (more
+# than a page shows, so some can be unpublished and the page still shows four), how many of
+# its best-scored others are offered the written article in return, and how many a page shows.
+RELATED_KEPT = 8
+RELATED_OFFERED = 40
+RELATED_SHOWN = 4
+# A bulk write of more articles than this (a tag merge, a list action) forgets their choice
+# rather than choosing again inside the request; their pages score live until they are next
+# written or `manage.py rebuild_related` chooses for them.
+RELATED_REFRESH_LIMIT = 200
+
+
+# The link tables related articles are scored on: kind -> (model, target field, article field).
+LINK_TABLES = {
+    "tag": (TaggedArticle, "tag", "content_object"),
+    "area": (ArticleArea, "area", "article"),
+    "country": (ArticleCountry, "country", "article"),
+}
+
+
+def _links_of(article_ids: list[int], chunk: int = 5000) -> dict[int, frozenset]:
+    """Each article's links as a set of (kind, id): ("tag", 7), ("country", 2)…"""
+    links: dict[int, set] = {pk: set() for pk in article_ids}
+    for start in range(0, len(article_ids), chunk):
+        ids = article_ids[start : start + chunk]
+        for kind, (model, target, source) in LINK_TABLES.items():
+            rows = model.objects.filter(**{f"{source}__in": ids}).values_list(source, target)
+            for article_id, target_id in rows:
+                links[article_id].add((kind, target_id))
+    return {pk: frozenset(found) for pk, found in links.items()}
+
+
+class RelatedArticleManager(models.Manager):
+    def refresh(
+        self,
+        article_ids: Iterable[int],
+        *,
+        bounded: bool = True,
+        deleting: bool = False,
+    ) -> None:
+        """Choose again for these articles, inside the writer's transaction.
+
+        What they chose and where they were chosen is forgotten. Each that is published,
+        live or scheduled (the reading side hides a scheduled one until its time), keeps its
+        `RELATED_KEPT` best and is offered to its `RELATED_OFFERED` best in return, which
+        keep it if it beats what they hold: a story published today joins the lists of the
+        older ones it is most related to. A list left with fewer than a page's worth is
+        chosen again. `deleting`: the articles are about to be deleted, so nothing chooses
+        them. The work grows with these articles' links and the lists they touch, never with
+        the collection. `bounded`: more than `RELATED_REFRESH_LIMIT` articles are only
+        forgotten (a request must not choose for thousands).
+        """
+        ids = sorted({pk for pk in article_ids if pk is not None})
+        if not ids:
+            return
+        with transaction.atomic(using=self.db):
+            chose_them = set(self.filter(related__in=ids).values_list("article_id", flat=True))
+            self.filter(Q(article__in=ids) | Q(related__in=ids)).delete()
+            if bounded and len(ids) > RELATED_REFRESH_LIMIT:
+                return
+            excluded = set(ids) if deleting else set()
+            if not deleting:
+                self._choose(ids, offer=True)
+            left = chose_them - set(ids)
+            kept = dict(
+                self.filter(article__in=left)
+                .values_list("article")
+                .annotate(count=Count("pk"))
+                .values_list("article", "count")
+            )
+            short = [pk for pk in left if kept.get(pk, 0) < RELATED_SHOWN]
+            self.filter(article__in=short).delete()
+            self._choose(short, offer=False, excluded=excluded)
+
+    def rebuild(self, *, batch_size: int = 2000) -> int:
+        """Choose for every published article (`manage.py rebuild_related`); the number of
+        articles chosen for.
+
+        The same choice `score_related()` makes, computed in memory rather than one scoring
+        statement per article (5-10 ms each at 100,000 articles): an article's candidates are
+        the newest few on each of its links, and those few lists are shared by every article
+        on the link, so they are read once, with their articles' links, and each article is
+        scored against its candidates' links. Every article is there to choose from, so none
+        needs to be offered.
+        """
+        publish_times = dict(
+            Article.objects.filter(status=Article.Status.PUBLISHED).values_list("pk", "publish_at")
+        )
+        languages = dict(Article.objects.values_list("pk", "language"))
+        windows = self._newest_on_each_link()
+        candidate_links = _links_of(sorted(set(chain.from_iterable(windows.values()))))
+        ids = sorted(publish_times)
+        self.all().delete()
+        for start in range(0, len(ids), batch_size):
+            batch = ids[start : start + batch_size]
+            rows = []
+            for pk, links in _links_of(batch).items():
+                candidates = set().union(
+                    *(windows.get((kind, target, languages[pk]), ()) for kind, target in links)
+                )
+                ranked = []
+                for candidate in candidates:
+                    if candidate == pk or candidate not in publish_times:
+                        continue
+                    shared = links & candidate_links[candidate]
+                    score = sum(RELATED_WEIGHTS[kind] for kind, _ in shared)
+                    ranked.append((score, publish_times[candidate], candidate, len(shared)))
+                rows += [
+                    RelatedArticle(article_id=pk, related_id=related, score=score, shared=shared)
+                    for score, _, related, shared in heapq.nlargest(RELATED_KEPT, ranked)
+                ]
+            with transaction.atomic(using=self.db):
+                self.bulk_create(rows, batch_size=1000)
+        connection = connections[self.db]
+        if connection.vendor == "postgresql":
+            # The table was just refilled: without fresh statistics the planner takes one
+            # article's handful of rows for thousands and reads them with parallel workers.
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(self.model._meta.db_table)}")
+        return len(ids)
+
+    @staticmethod
+    def _newest_on_each_link() -> dict[tuple[str, int, str], list[int]]:
+        """The candidate lists of `score_related()`: per link and language, the ids of the
+        newest `RELATED_CANDIDATES[kind]` articles on it, whatever their status. One query
+        per kind of link."""
+        windows = defaultdict(list)
+        for kind, (model, target, source) in LINK_TABLES.items():
+            language = f"{source}__language"
+            newest = (
+                model.objects.annotate(
+                    rank=Window(
+                        RowNumber(),
+                        partition_by=[F(target), F(language)],
+                        order_by=F(source).desc(),
+                    )
+                )
+                .filter(rank__lte=RELATED_CANDIDATES[kind])
+                .order_by(target, language, f"-{source}")
+                .values_list(target, language, source)
+            )
+            for target_id, article_language, article_id in newest:
+                windows[kind, target_id, article_language].append(article_id)
+        return windows
+
+    def _choose(self, ids: list[int], *, offer: bool, excluded: Collection[int] = ()) -> None:
+        if not ids:
+            return
+        pool = Article.objects.filter(status=Article.Status.PUBLISHED).exclude(pk__in=excluded)
+        sources = (
+            Article.objects.filter(pk__in=ids, status=Article.Status.PUBLISHED)
+            .only("pk", "language")
+            .prefetch_related("tags", "countries", "cooperation_areas")
+        )
+        rows, offered_to = [], set()
+        for article in sources:
+            ranked = pool.related_scores(article, RELATED_OFFERED if offer else RELATED_KEPT)
+            rows += [
+                RelatedArticle(article_id=article.pk, related_id=pk, score=score, shared=shared)
+                for pk, score, shared in ranked[:RELATED_KEPT]
+            ]
+            if offer:
+                rows += [
+                    RelatedArticle(article_id=pk, related_id=article.pk, score=score, shared=shared)
+                    for pk, score, shared in ranked
+                ]
+                offered_to.update(pk for pk, _, _ in ranked)
+        # Two articles of one write choose each other from both sides: one row is enough.
+        self.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+        if offer:
+            self._trim(sorted(offered_to | set(ids)))
+
+    def _trim(self, ids: list[int], batch_size: int = 500) -> None:
+        """Keep each of these articles' `RELATED_KEPT` best (ties to the newest), as read."""
+        for start in range(0, len(ids), batch_size):
+            ranked = self.filter(article__in=ids[start : start + batch_size]).annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=F("article"),
+                    order_by=[
+                        F("score").desc(),
+                        F("related__publish_at").desc(),
+                        F("related").desc(),
+                    ],
+                )
+            )
+            beyond = list(ranked.filter(rank__gt=RELATED_KEPT).values_list("pk", flat=True))
+            if beyond:
+                self.filter(pk__in=beyond).delete()
+
+
+class RelatedArticle(models.Model):
+    """One of an article's related articles, chosen when either of them was last written.
+
+    Chosen on write so that reading an article's page is one indexed query rather than a
+    scoring statement (`ArticleQuerySet.related_to()` reads it, `RelatedArticleManager`
+    writes it, from the write path). `score` and `shared` are as `score_related()` gives them.
+    """
+
+    # No index of its own: the unique constraint's index leads with it.
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="related_choices", db_index=False
+    )
+    related = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="chosen_for")
+    score = models.PositiveIntegerField()
+    shared = models.PositiveIntegerField()
+
+    objects = RelatedArticleManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "related"], name="unique_related_article")
+        ]
+        # Forgetting where an article was chosen (the unique index serves its own choice).
+        indexes = [models.Index(fields=["related"], name="related_article_related_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} → {self.related_id} ({self.score})"
 
 
 class ArticleImage(models.Model):
@@ -1491,7 +1770,11 @@ reversion.register(Tag)
 reversion.register(TaggedArticle, follow=("tag",))
 reversion.register(ArticleCountry)
 reversion.register(ArticleArea)
-reversion.register(Article, follow=("tagged_items", "articlecountry_set", "articlearea_set"))
+reversion.register(
+    Article,
+    exclude=UNVERSIONED_FIELDS,
+    follow=("tagged_items", "articlecountry_set", "articlearea_set"),
+)
 
 
 class AuthorProfile(models.Model):

@@ -27,7 +27,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from articles.models import CREDIT_RELATIONS, KICKER_RELATIONS, Article, ArticleQuerySet
+from articles.models import Article, ArticleQuerySet
 from articles.views import ArticleDetailView
 
 SHARE_SALT = "articles.preview.share"
@@ -94,10 +94,8 @@ class ArticlePreviewView(ArticleDetailView):
     template_name = "articles/article_preview.html"
     shared = False
 
-    def get_queryset(self) -> ArticleQuerySet:
-        return Article.objects.select_related(
-            *CREDIT_RELATIONS, *KICKER_RELATIONS
-        ).prefetch_related("tags", "countries", "cooperation_areas", "corrections")
+    def visible_articles(self) -> ArticleQuerySet:
+        return Article.objects.all()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

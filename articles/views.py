@@ -4,6 +4,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView
@@ -15,6 +16,7 @@ from articles.models import (
     KICKER_RELATIONS,
     Article,
     ArticleQuerySet,
+    Correction,
     Tag,
     current_language,
 )
@@ -107,18 +109,31 @@ class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
-    def get_queryset(self) -> ArticleQuerySet:
+    def visible_articles(self) -> ArticleQuerySet:
         # Any language: an article asked for under another language's prefix moves to its own.
+        return Article.objects.published()
+
+    def get_queryset(self) -> ArticleQuerySet:
         return (
-            Article.objects.published()
+            self.visible_articles()
             .select_related(*CREDIT_RELATIONS, *KICKER_RELATIONS)
-            .prefetch_related("tags", "countries", "cooperation_areas", "corrections")
+            .prefetch_related("tags", "countries", "cooperation_areas")
+            # Most articles have no correction and no translation: asking in the article's
+            # own query saves a query for each of them on most pages.
+            .annotate(
+                has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))),
+                has_translations=Exists(Article.objects.filter(translation_of=OuterRef("pk"))),
+            )
         )
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.object = self.get_object()
         if self.object.language != current_language():
             return HttpResponsePermanentRedirect(self.object.get_absolute_url())
+        notes = (
+            Correction.objects.all() if self.object.has_corrections else Correction.objects.none()
+        )
+        prefetch_related_objects([self.object], Prefetch("corrections", queryset=notes))
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -137,6 +152,15 @@ class ArticleDetailView(DetailView):
 
 
 def translation_urls(article: Article) -> dict[str, str]:
-    """The addresses of the article and its published translations, by language."""
+    """The addresses of the article and its published translations, by language.
+
+    A published original annotated `has_translations=False` (the article page does so) is a
+    story of one, known without a query.
+    """
+    alone = (
+        article.translation_of_id is None and getattr(article, "has_translations", None) is False
+    )
+    if alone and article.is_public:
+        return {article.language: article.get_absolute_url()}
     story = Article.objects.published().in_story(article).only("slug", "language")
     return {version.language: version.get_absolute_url() for version in story}

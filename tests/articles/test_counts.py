@@ -96,7 +96,7 @@ def test_a_shared_tag_outranks_many_newer_articles_sharing_only_a_country():
         pk=source.pk
     )
     with CaptureQueriesContext(connection) as captured:
-        related = list(Article.objects.published().related_to(source))
+        related = list(Article.objects.published().score_related(source))
     # The scores, then the winners' rows.
     assert len(captured) == 2
     assert related[0] == old_match

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.models import Article, SearchDocument
+from articles.models import RELATED_KEPT, Article, RelatedArticle, SearchDocument
 from articles.search import search
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,12 @@ def generate(count: int, batch: int = 1000, seed: int = 7) -> int:
 
 
 def is_version_insert(sql: str) -> bool:
-    return sql.startswith('INSERT INTO "reversion_version"')
+    # History's rows and the related-article choices (8 per article) are counted apart: on
+    # SQLite, whose statements take at most 999 parameters, they come in chunks that grow
+    # with the rows, a statement per 30-140 articles, never one per article.
+    return sql.startswith(
+        ('INSERT INTO "reversion_version"', 'INSERT INTO "articles_relatedarticle"')
+    )
 
 
 def version_inserts(count: int, batch: int, seed: int) -> int:
@@ -33,7 +38,22 @@ def version_inserts(count: int, batch: int, seed: int) -> int:
             "generate_content",
             "--articles", count, "--batch", batch, "--seed", seed, stdout=StringIO(),
         )  # fmt: skip
-    return sum(is_version_insert(query["sql"]) for query in queries)
+    return sum(query["sql"].startswith('INSERT INTO "reversion_version"') for query in queries)
+
+
+def test_related_articles_are_chosen_for_every_generated_article_in_bulk():
+    generate(10, seed=1)
+    with CaptureQueriesContext(connection) as queries:
+        call_command("generate_content", "--articles", 160, "--seed", 5, stdout=StringIO())
+    published = Article.objects.filter(status=Article.Status.PUBLISHED)
+    chosen = RelatedArticle.objects.values("article").distinct().count()
+    # Every published article with a link chose (generated articles always have links).
+    assert chosen == published.count()
+    inserts = sum(
+        query["sql"].startswith('INSERT INTO "articles_relatedarticle"')
+        for query in queries.captured_queries
+    )
+    assert inserts <= published.count() * RELATED_KEPT / 30
 
 
 def indexed() -> int:

@@ -7,7 +7,8 @@ cooperation areas, spread over several years, mostly published (some drafts, som
 scheduled), each with countries, areas, tags and an author. Everything is inserted with
 bulk operations in batches, then indexed for search batch by batch. Each article gets its
 first revision (`ArticleQuerySet.record_initial_revisions`, also in bulk), so History can
-undo its first edit.
+undo its first edit. At the end every published article's related articles are chosen
+(`RelatedArticle.objects.rebuild()`, about two minutes for 100,000).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from articles.models import (
     ArticleCountry,
     AuthorProfile,
     LinkTally,
+    RelatedArticle,
     Tag,
     TaggedArticle,
 )
@@ -130,6 +132,11 @@ class Command(BaseCommand):
                 self.create_batch(rng, vocabulary, run, created, size, years)
             created += size
             self.stdout.write(f"  {created:,} / {articles:,} ({time.monotonic() - started:.0f} s)")
+        # Once at the end rather than per batch: every article then chooses among all the
+        # others, as `rebuild_related` would.
+        chosen_at = time.monotonic()
+        RelatedArticle.objects.rebuild()
+        self.stdout.write(f"  related articles chosen ({time.monotonic() - chosen_at:.0f} s)")
         with connection.cursor() as cursor:
             # Fresh statistics: without them the planner still takes the tables for small
             # and picks plans that are slow at this size.
@@ -290,8 +297,11 @@ class Command(BaseCommand):
             for _ in range(rng.randint(1, 3)):
                 sentences = [fill(rng.choice(SENTENCES)) for _ in range(rng.randint(3, 6))]
                 paragraphs.append(" ".join(sentences))
-        return Article(
+        article = Article(
             title=title,
             dek=fill(rng.choice(DEK_TEMPLATES)),
             body="\n\n".join(paragraphs) + "\n",
         )
+        # bulk_create skips save(), which renders the body for pages to show.
+        article.store_rendered_body()
+        return article
