@@ -22,6 +22,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFee
 from django.utils.html import escape
 from django.utils.translation import gettext
 
+from articles.body import render_bodies
 from articles.facets import Selection
 from articles.models import (
     CREDIT_RELATIONS,
@@ -99,7 +100,9 @@ class ArticleFeed(Feed):
 
     def items(self, obj: FeedSource) -> list[Article]:
         articles = obj.articles.select_related(*CREDIT_RELATIONS)
-        return list(articles.prefetch_related("tags", "corrections")[:FEED_SIZE])
+        items = list(articles.prefetch_related("tags", "corrections")[:FEED_SIZE])
+        render_bodies(items)  # their library images in one query, not one per item
+        return items
 
     def item_title(self, item: Article) -> str:
         # Plain text: feed readers (feedparser among them) read RSS and Atom titles as text.

@@ -36,7 +36,7 @@ from reversion.models import Revision, Version
 from taggit.managers import TaggableManager
 from taggit.models import NaturalKeyManager, TagBase, TaggedItemBase
 
-from articles.body import render_body, rendering_key, sanitised_body, sync_image_links
+from articles.body import article_body_html, rendering_key, sanitised_body, sync_image_links
 from articles.checklist import ChecklistError, ChecklistInput, checklist_problems
 from articles.events import articles_changed, review_step
 from articles.kicker import Kicker, automatic_kicker, country_mentions
@@ -1410,11 +1410,7 @@ class Article(models.Model):
 
     @cached_property
     def body_html(self) -> SafeString:
-        stored = None
-        if not {"body_rendered", "body_rendered_for"} & self.get_deferred_fields():
-            if self.body_rendered_for == rendering_key(self.body):
-                stored = self.body_rendered
-        return render_body(self.body, stored=stored)
+        return article_body_html(self)
 
 
 class ArticleCountry(models.Model):

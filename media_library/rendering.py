@@ -8,7 +8,8 @@ a `<figure>` with caption and credit, one inside a line of text stays an `<img>`
 the WebP renditions in `srcset`, explicit dimensions and lazy loading. A reference to an image
 that does not exist (a mistyped or deleted id) shows readers nothing.
 
-One query for all the images of a body, none for a body without references.
+One query for all the images of a body, none for a body without references; one for all the
+bodies of a list when they are expanded together (`images=`).
 """
 
 from __future__ import annotations
@@ -92,16 +93,20 @@ def referenced_image_ids(html: str) -> set[int]:
     return {ref.image_id for ref in find_references(html) if ref.image_id is not None}
 
 
-def expand_image_references(html: str) -> SafeString:
+def expand_image_references(html: str, images: dict[int, Image] | None = None) -> SafeString:
     """Sanitised HTML with each image reference replaced by the stored image.
 
     `html` must come from the sanitiser: what is outside the references is passed on as it is.
+    `images`, when given, holds the images by id, read for several bodies at once (a feed);
+    otherwise the body's own are read in one query.
     """
     references = find_references(html)
     if not references:
         return mark_safe(html)
-    wanted = {ref.image_id for ref in references if ref.image_id is not None}
-    found = Image.objects.in_bulk(wanted) if wanted else {}
+    if images is None:
+        wanted = {ref.image_id for ref in references if ref.image_id is not None}
+        images = Image.objects.in_bulk(wanted) if wanted else {}
+    found = images
     pieces: list[str] = []
     position = 0
     for ref in references:

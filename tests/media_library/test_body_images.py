@@ -187,3 +187,23 @@ def test_an_article_page_with_figures_and_inline_images_is_valid_html(client, tm
     page.write_bytes(client.get(article.get_absolute_url()).content)
     errors = run_vnu(command, [page])
     assert not errors, describe(errors)
+
+
+def test_a_feed_reads_the_images_of_all_its_items_in_one_query(client, settings):
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.endswith("PageCacheMiddleware")]
+    for number in range(2):
+        make_article_showing(make_image(f"Picture {number}", caption=f"Caption {number}"))
+    client.get("/feed/")  # the shared counts, cached once
+
+    def image_queries() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as captured:
+            feed = client.get("/feed/").content.decode()
+        return feed, sum('FROM "media_library_image"' in q["sql"] for q in captured)
+
+    feed, two_items = image_queries()
+    assert "Caption 0" in feed and "Caption 1" in feed
+    for number in range(2, 6):
+        make_article_showing(make_image(f"Picture {number}", caption=f"Caption {number}"))
+    feed, six_items = image_queries()
+    assert "Caption 5" in feed
+    assert two_items == six_items == 1
