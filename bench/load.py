@@ -280,6 +280,38 @@ def in_process_timings(targets: list[Target]) -> dict[str, tuple[float, float, i
     return results
 
 
+def editor_timings() -> dict[str, tuple[float, int]]:
+    """The editors' busiest admin pages at this size, signed in as a superuser made for the
+    run (and deleted after): the dashboard (whose coverage gaps read the last 90 days) and an
+    article's change form (whose review panel runs the pre-publish checklist, link checks
+    included). Median ms and queries; never cached, staff always get fresh pages."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    from articles.models import Article
+
+    user = get_user_model().objects.create_superuser(
+        f"bench-{secrets.token_hex(4)}", password=secrets.token_urlsafe(16)
+    )
+    try:
+        client = Client()
+        client.force_login(user)
+        article = Article.objects.published().order_by("-publish_at").first()
+        pages = {
+            "admin dashboard": reverse("admin:index"),
+            "article change form": reverse("admin:articles_article_change", args=[article.pk]),
+            "admin article list": reverse("admin:articles_article_changelist"),
+        }
+        results = {}
+        for name, path in pages.items():
+            times, queries = _timed(client, [path], lambda: None)
+            results[name] = (statistics.median(times), max(queries))
+        return results
+    finally:
+        user.delete()
+
+
 def _get(client, path: str):
     response = client.get(path)
     if hasattr(response, "streaming_content"):
@@ -539,6 +571,8 @@ def benchmark(options: argparse.Namespace, workdir: Path) -> None:
     targets = choose_targets(hashed_stylesheet())
     print(f"Timing each page in-process (not cached, median of {IN_PROCESS_RUNS})…")
     timings = in_process_timings(targets)
+    print("Timing the editors' pages in-process…")
+    editors = editor_timings()
     connection.close()
 
     paths_files: dict[str, Path] = {}
@@ -567,6 +601,11 @@ def benchmark(options: argparse.Namespace, workdir: Path) -> None:
         memory_after, _ = group_memory_mb(leader)
     print()
     print_tables(loads, timings, targets)
+    print()
+    print("| Editors' page (signed in, never cached) | in-process ms | queries |")
+    print("| --- | ---: | ---: |")
+    for name, (milliseconds, queries) in editors.items():
+        print(f"| {name} | {milliseconds:,.1f} | {queries} |")
     print()
     print(
         f"{workers} gunicorn workers: {memory_before:,.0f} MB resident after warm-up, "

@@ -6,7 +6,14 @@ from django.utils import timezone
 
 from articles.models import Article
 from tests.articles.conftest import signed_in
-from tests.factories import make_area, make_article, make_country, make_scheduled, make_staff
+from tests.factories import (
+    make_area,
+    make_article,
+    make_country,
+    make_scheduled,
+    make_staff,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -171,9 +178,15 @@ def test_article_list_filters_and_search_work(editor_client):
 def test_admin_lists_do_not_query_per_row(editor_client, django_assert_max_num_queries):
     countries = [make_country(f"Country {n}") for n in range(5)]
     areas = [make_area(f"Area {n}") for n in range(5)]
+    # Authors too: the list shows each article's, which once cost a query per row.
+    authors = [make_user(f"writer{n}") for n in range(4)]
     for number in range(40):
         make_article(
-            f"Story {number}", countries=countries[:2], areas=areas[:2], tags=[f"t{number}"]
+            f"Story {number}",
+            countries=countries[:2],
+            areas=areas[:2],
+            tags=[f"t{number}"],
+            author=authors[number % len(authors)],
         )
     for name in [
         "articles_article",
