@@ -23,6 +23,7 @@ from django.utils import timezone
 from articles.coverage import ROLE_ORDER
 from articles.models import Article, ArticleCountry, ReviewNote
 from countries.models import CooperationArea, Country
+from summit.cache import cached_for_content
 from summit.dashboard import register_panel
 
 PANEL_ROWS = 10
@@ -153,7 +154,11 @@ def covered_pairs(since: timedelta = COVERAGE_WINDOW) -> set[tuple[int, int]]:
 def coverage_gaps(request: HttpRequest) -> dict[str, Any] | None:
     """Pairs of a country and a cooperation area with nothing published in the last 90 days, by
     country, the region first (three queries). None when there are no countries or areas."""
-    covered = covered_pairs()
+    # Shared by every editor until the next write or the day's end: an article leaving the
+    # window is a day's precision, and the query reads thousands of link rows at 100,000.
+    covered = cached_for_content(
+        f"dashboard:covered-pairs:{timezone.localdate():%Y-%m-%d}", covered_pairs
+    )
     countries = sorted(
         Country.objects.all(), key=lambda c: (ROLE_ORDER.get(c.role, 99), c.name.casefold())
     )
