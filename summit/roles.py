@@ -75,6 +75,11 @@ ADMIN_ONLY: dict[str, str] = {
         "Derived from the article by articles.search on every save; nobody edits it by hand.",
     ),
     **dict.fromkeys(
+        _on("articles", "relatedarticle"),
+        "Related articles chosen by the write path (articles.models); nobody edits them by "
+        "hand, and rebuild_related chooses them again.",
+    ),
+    **dict.fromkeys(
         _on("articles", "linktally") | _on("articles", "articletally"),
         "Counts moved by every change to an article's status or links (articles.models); "
         "nobody edits them by hand, and rebuild_counts recounts them.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.utils.safestring import SafeString
 
 from summit import seo
@@ -26,6 +27,31 @@ def absolute_uri(context: dict[str, Any], path: str = "") -> str:
     if request is None:
         return path
     return request.build_absolute_uri(path) if path else seo.default_image_url(request)
+
+
+@register.simple_tag(takes_context=True)
+def share_image(context: dict[str, Any]) -> dict[str, Any]:
+    """What link previews show: an article page's own lead image (`og_type="article"`), else
+    the page's `og_image`, else the site's; with its size when known and its alt text.
+
+    One look at the article's `social_image` for all the tags that describe the image.
+    """
+    article = context.get("article")
+    if context.get("og_type") == "article" and article is not None and article.lead_image:
+        image = article.social_image
+        sized = bool(image["height"])
+        return {
+            "url": absolute_uri(context, image["url"]),
+            "width": image["width"] if sized else None,
+            "height": image["height"] if sized else None,
+            "alt": article.lead_image_alt,
+        }
+    return {
+        "url": absolute_uri(context, context.get("og_image") or ""),
+        "width": None,
+        "height": None,
+        "alt": context.get("og_image_alt") or context.get("SITE_NAME", settings.SITE_NAME),
+    }
 
 
 @register.simple_tag(takes_context=True)
