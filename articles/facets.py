@@ -162,6 +162,12 @@ def facets_for(
     return _options(selection, counts)
 
 
+def facets_from_counts(selection: Selection, counts: dict[str, Counts]) -> Facets:
+    """Options that narrow a set of articles further, from counts already made over that set
+    (search results count their own candidates: `RankedResults.link_counts()`)."""
+    return _options(selection, counts)
+
+
 def selection_facets(selection: Selection, language: str | None = None) -> Facets:
     """Facets of the published articles in `selection` and `language` (by default the
     page's), from cached counts.

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchVectorField
 from django.core import serializers
 from django.core.exceptions import ValidationError
@@ -1832,12 +1833,30 @@ class SearchDocument(models.Model):
     article or its taxonomy changes. The GIN index is created by the migration on PostgreSQL
     only; on SQLite this table stays empty and the FTS5 tables `articles_search` (English and
     Russian) and `articles_search_ja` (Japanese) play its part.
+
+    Beside the vector it keeps copies of what a search filters, orders, ranks and counts by,
+    so that one table answers a search without touching the articles: the article's
+    language, status and publish time (the visibility rule, `published_condition()`, applies
+    to these fields as it does to the article's), its vector without the body (`head`, small
+    enough to stay in the row, which ranks), and the ids of its countries, areas and tags
+    (facets and narrowing). `reindex()` writes them all; a trigger (migration 0020) copies
+    language, status and publish time whenever an UPDATE of the article changes them,
+    whichever code path it comes from.
     """
 
     article = models.OneToOneField(
         Article, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
     )
     vector = SearchVectorField()
+    head = SearchVectorField(null=True, editable=False)
+    language = models.CharField(max_length=2, db_default="", editable=False)
+    status = models.CharField(max_length=10, db_default="", editable=False)
+    publish_at = models.DateTimeField(null=True, editable=False)
+    # Null only until written: a default would stop SQLite (where the table stays empty) from
+    # adding the columns.
+    countries = ArrayField(models.BigIntegerField(), null=True, editable=False)
+    areas = ArrayField(models.BigIntegerField(), null=True, editable=False)
+    tags = ArrayField(models.BigIntegerField(), null=True, editable=False)
 
     def __str__(self) -> str:
         return f"Search document of article {self.article_id}"

@@ -13,15 +13,21 @@ article the way its language needs: see `articles.search_backends`.
 
 The index follows every change: `articles.signals` calls `reindex()` when an article, its
 tags, countries or areas change; code that bypasses model signals (bulk creation,
-`QuerySet.update()` of the title, standfirst or body) must call `reindex()` itself.
+`QuerySet.update()` of the title, standfirst, body or language) must call `reindex()` itself.
+A change of status or publish time needs nothing (on PostgreSQL a trigger copies it into the
+search document; SQLite reads the articles).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
 from types import ModuleType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.core.exceptions import BadRequest
 from django.db import connection
@@ -30,6 +36,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article, ArticleQuerySet, current_language
+
+if TYPE_CHECKING:
+    from articles.facets import Selection
 
 MAX_QUERY_LENGTH = 200
 # Private-use characters mark highlights inside snippets: they cannot clash with article
@@ -129,49 +138,88 @@ def backend(vendor: str | None = None) -> ModuleType:
 # word in 100,000, and the page says "more than 1,000 results" rather than counting them all.
 MAX_CANDIDATES = 1000
 
+# The kinds of link a candidate carries, as the facet counts name them.
+LINK_KINDS = ("country", "area", "tag")
+
+
+class Candidate(NamedTuple):
+    """One match, as the backend found it: enough to rank it and count it in the facets.
+
+    Backends may hand plain tuples in this shape (a thousand rows straight from the cursor
+    cost less than a thousand objects).
+    """
+
+    pk: int
+    # Sorts the candidates best first (title hits before the rest); equal keys keep the
+    # candidates' order, newest first.
+    order: Sequence[Any]
+    countries: Sequence[int]
+    areas: Sequence[int]
+    tags: Sequence[int]
+
 
 class RankedResults(Sequence):
     """Search results in rank order, ready for the paginator, costing only what is shown.
 
     One query finds the candidates: up to `MAX_CANDIDATES` matches, newest first, plus one
-    to tell whether there were more (ids only, straight from the full-text index). A page
-    ranks the candidates and takes only the top `stop` (a LIMIT), then fetches those
-    articles through the queryset the search started from (so its `select_related` and
-    `prefetch_related` apply). `as_queryset()` hands the candidates to facet counts.
+    to tell whether there were more, each with its rank and the ids of its countries, areas
+    and tags (on PostgreSQL from the search documents alone). A page sorts the candidates by
+    rank and fetches only the articles it shows, through the published articles in the
+    search's language and selection (so the visibility rule decides what is shown).
+    `link_counts()` counts the candidates for the facets.
     """
 
     ordered = True  # tells the paginator the order is deliberate
 
     def __init__(
-        self, articles: ArticleQuerySet, text: str, query: ParsedQuery, language: str
+        self, text: str, query: ParsedQuery, language: str, within: Selection | None = None
     ) -> None:
-        self.articles = articles
         self.text = text
         self.query = query
         self.language = language
+        self.within = within
+
+    @property
+    def articles(self) -> ArticleQuerySet:
+        """The articles results are fetched from: published ones in the language and
+        selection of the search, with what a card shows."""
+        articles = Article.objects.published().in_language(self.language)
+        if self.within is not None:
+            articles = self.within.apply(articles)
+        return articles.for_cards()
 
     @cached_property
-    def _candidates(self) -> list[int]:
+    def _candidates(self) -> list[Candidate]:
         if self.query.is_empty:
             return []
-        return backend().candidate_ids(
-            self.articles, self.text, self.query, MAX_CANDIDATES + 1, self.language
+        return backend().candidates(
+            self.text, self.query, self.language, self.within, MAX_CANDIDATES + 1
         )
 
     @property
-    def candidate_ids(self) -> list[int]:
+    def candidates(self) -> list[Candidate]:
+        """The matches considered, newest first."""
         return self._candidates[:MAX_CANDIDATES]
+
+    @property
+    def candidate_ids(self) -> list[int]:
+        return [candidate[0] for candidate in self.candidates]
 
     @property
     def is_truncated(self) -> bool:
         """True when more articles match than the search considers."""
         return len(self._candidates) > MAX_CANDIDATES
 
+    @cached_property
+    def ranked_ids(self) -> list[int]:
+        """The candidates' ids, most relevant first; newest first among equals."""
+        return [candidate[0] for candidate in sorted(self.candidates, key=itemgetter(1))]
+
     def __len__(self) -> int:
-        return len(self.candidate_ids)
+        return len(self.candidates)
 
     def count(self) -> int:
-        return len(self.candidate_ids)
+        return len(self.candidates)
 
     def __iter__(self):
         return iter(self[:])
@@ -179,29 +227,38 @@ class RankedResults(Sequence):
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
-        start, stop, _ = index.indices(len(self))
-        if stop <= start:
+        ids = self.ranked_ids[index]
+        if not ids:
             return []
-        ranked = backend().ranked_ids(
-            self.candidate_ids, self.text, self.query, stop, self.language
-        )
-        ids = ranked[start:stop]
         found = self.articles.filter(pk__in=ids).in_bulk()
         return [found[pk] for pk in ids if pk in found]
 
-    def as_queryset(self) -> ArticleQuerySet:
-        """The candidates as an (unordered) queryset, with one parameter for all ids."""
-        return Article.objects.filter(pk__in=backend().id_list(self.candidate_ids))
+    def link_counts(self) -> dict[str, dict[int, int]]:
+        """How many candidates link to each country, area and tag: the facet counts."""
+        columns = zip(*self.candidates, strict=True) if self.candidates else iter([()] * 5)
+        *_, countries, areas, tags = columns
+        return {
+            kind: dict(Counter(chain.from_iterable(links)))
+            for kind, links in zip(LINK_KINDS, (countries, areas, tags), strict=True)
+        }
 
 
-def search(articles: ArticleQuerySet, text: str, language: str | None = None) -> RankedResults:
-    """Those of `articles` written in `language` (by default the page's) that match `text`,
-    most relevant first, newest first among equals.
+def search(
+    text: str, language: str | None = None, within: Selection | None = None
+) -> RankedResults:
+    """The published articles written in `language` (by default the page's) and, if given,
+    in the facet selection `within` that match `text`, most relevant first, newest first
+    among equals.
 
     Lazy: nothing runs until the results are counted or sliced.
     """
     language = _checked(language)
-    return RankedResults(articles.in_language(language), text, parse_query(text), language)
+    return RankedResults(text, parse_query(text), language, within)
+
+
+def any_word(query: ParsedQuery) -> ParsedQuery:
+    """A query that any one of `query`'s words matches: what ranks the candidates."""
+    return ParsedQuery(((*(Phrase((word,)) for word in query.words),),))
 
 
 def _checked(language: str | None) -> str:

@@ -17,8 +17,8 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from articles import search
-from articles.facets import Selection, facets_for
-from articles.models import Article, current_language
+from articles.facets import Selection, facets_from_counts
+from articles.models import current_language
 from articles.pagination import ArticlePaginator
 
 
@@ -55,15 +55,14 @@ def _paginated(results: search.RankedResults) -> ArticlePaginator:
 
 def _results(request: HttpRequest, selection: SearchSelection) -> dict[str, Any]:
     language = current_language()
-    published = selection.apply(Article.objects.published()).for_cards()
     shown = selection.query
-    paginator = _paginated(search.search(published, shown, language))
+    paginator = _paginated(search.search(shown, language, within=selection))
     suggestion = None
     if paginator.count == 0:
         # Nothing found: if a respelling finds something, show that instead of a dead end.
         suggestion = search.suggest(shown, language)
         if suggestion:
-            respelled = _paginated(search.search(published, suggestion, language))
+            respelled = _paginated(search.search(suggestion, language, within=selection))
             if respelled.count:
                 paginator, shown = respelled, suggestion
             else:
@@ -74,8 +73,8 @@ def _results(request: HttpRequest, selection: SearchSelection) -> dict[str, Any]
         raise Http404("No such page of results.") from None
     articles = list(page.object_list)
     search.highlight(articles, shown, language)
-    facets = facets_for(
-        replace(selection, query=shown), paginator.object_list.as_queryset(), language
+    facets = facets_from_counts(
+        replace(selection, query=shown), paginator.object_list.link_counts()
     )
     return {
         "articles": articles,

@@ -28,7 +28,9 @@ from articles.search import reindex
 from countries.models import CooperationArea, Country
 from media_library.models import Image
 
-INDEXED_FIELDS = {"title", "dek", "body"}
+# What a search document is built from; its copies of status and publish time follow an
+# UPDATE of the article through a trigger (migration 0020), however the UPDATE was issued.
+INDEXED_FIELDS = {"title", "dek", "body", "language"}
 
 
 def article_saved(sender, instance: Article, update_fields=None, raw=False, **kwargs) -> None:

@@ -1,9 +1,10 @@
 """PostgreSQL search: a weighted tsvector per article (`SearchDocument`), GIN-indexed.
 
-`websearch_to_tsquery` reads the reader's syntax, `ts_rank` ranks (with the default weights a
-title hit, A, always outranks body hits, D), `ts_headline` makes snippets and pg_trgm offers
-"did you mean". Each article's document is built for its language, and a search in a
-language asks the way its documents were built:
+`websearch_to_tsquery` reads the reader's syntax, `ts_rank` of the document's `head` (its
+vector without the body) ranks, `ts_headline` makes snippets and pg_trgm offers "did you
+mean". A search reads the search documents alone (`candidates_statement`): they carry copies
+of what it filters, orders and counts by (`SearchDocument`). Each article's document is built
+for its language, and a search in a language asks the way its documents were built:
 
 - English: the `english` configuration (Snowball stemming), as always.
 - Russian: the `russian` configuration, and then every lexeme stemmed again until it stops
@@ -29,33 +30,49 @@ language asks the way its documents were built:
 
 from __future__ import annotations
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+import functools
+import re
+import threading
+from datetime import UTC, date
+from typing import TYPE_CHECKING
+
+import snowballstemmer
+from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.db import connection
-from django.db.models import F
-from django.db.models.expressions import RawSQL
+from django.db.models import QuerySet
+from django.db.models.sql import Query
 
 from articles.models import (
     Article,
     ArticleArea,
     ArticleCountry,
-    ArticleQuerySet,
     SearchDocument,
     Tag,
     TaggedArticle,
+    published_condition,
 )
 from articles.search import (
     MARK_END,
     MARK_START,
+    Candidate,
     ParsedQuery,
+    any_word,
     excerpt,
     substring_spans,
 )
 from countries.models import CooperationArea, Country
+from summit.cache import cached_for_content
+
+if TYPE_CHECKING:
+    from articles.facets import Selection
 
 # The text-search configuration of each stemmed language; Japanese is indexed by bigrams.
 CONFIGS = {"en": "english", "ru": "russian"}
 # Word similarity (pg_trgm) a known word needs to be offered as a respelling.
 SUGGESTION_THRESHOLD = 0.4
+_WORD = re.compile(r"\w+")
+# A Snowball stemmer keeps state while it works: one per thread.
+_stemmers = threading.local()
 # What a document holds and how much each part weighs.
 FIELDS = (
     ("a.title", "A"),
@@ -93,29 +110,47 @@ def _bigrams() -> str:
 
 
 def _document_sql() -> str:
-    """One statement that upserts the documents of the articles whose ids are given."""
+    """One statement that upserts the documents of the articles whose ids are given: the
+    vector, its `head` (everything but the body, which ranks) and the copies a search
+    filters and counts by."""
     return f"""
-        INSERT INTO {_qn(SearchDocument)} (article_id, vector)
-        SELECT a.id, CASE a.language
-            WHEN 'ja' THEN {_bigrams()}
-            WHEN 'ru' THEN articles_russian_roots({_stemmed(CONFIGS["ru"])})
-            ELSE {_stemmed(CONFIGS["en"])}
-        END
-        FROM {_qn(Article)} a CROSS JOIN LATERAL (
-            SELECT (
-                SELECT string_agg(t.name, ' ') FROM {_qn(TaggedArticle)} ta
-                JOIN {_qn(Tag)} t ON t.id = ta.tag_id WHERE ta.content_object_id = a.id
-            ) AS tags,
-            coalesce((
-                SELECT string_agg({_name("c")}, ' ') FROM {_qn(ArticleCountry)} ac
-                JOIN {_qn(Country)} c ON c.id = ac.country_id WHERE ac.article_id = a.id
-            ), '') || ' ' || coalesce((
-                SELECT string_agg({_name("ar")}, ' ') FROM {_qn(ArticleArea)} aa
-                JOIN {_qn(CooperationArea)} ar ON ar.id = aa.area_id WHERE aa.article_id = a.id
-            ), '') AS places
+        INSERT INTO {_qn(SearchDocument)}
+            (article_id, vector, head, language, status, publish_at, countries, areas, tags)
+        SELECT a.id, document.vector, ts_filter(document.vector, '{{a,b,c}}'),
+            a.language, a.status, a.publish_at,
+            coalesce(countries.ids, '{{}}'), coalesce(areas.ids, '{{}}'), coalesce(tags.ids, '{{}}')
+        FROM {_qn(Article)} a
+        CROSS JOIN LATERAL (
+            SELECT string_agg(t.name, ' ') AS names, array_agg(t.id ORDER BY t.id) AS ids
+            FROM {_qn(TaggedArticle)} ta JOIN {_qn(Tag)} t ON t.id = ta.tag_id
+            WHERE ta.content_object_id = a.id
+        ) tags
+        CROSS JOIN LATERAL (
+            SELECT string_agg({_name("c")}, ' ') AS names, array_agg(c.id ORDER BY c.id) AS ids
+            FROM {_qn(ArticleCountry)} ac JOIN {_qn(Country)} c ON c.id = ac.country_id
+            WHERE ac.article_id = a.id
+        ) countries
+        CROSS JOIN LATERAL (
+            SELECT string_agg({_name("ar")}, ' ') AS names, array_agg(ar.id ORDER BY ar.id) AS ids
+            FROM {_qn(ArticleArea)} aa JOIN {_qn(CooperationArea)} ar ON ar.id = aa.area_id
+            WHERE aa.article_id = a.id
+        ) areas
+        CROSS JOIN LATERAL (
+            SELECT tags.names AS tags,
+                coalesce(countries.names, '') || ' ' || coalesce(areas.names, '') AS places
         ) linked
+        CROSS JOIN LATERAL (
+            SELECT CASE a.language
+                WHEN 'ja' THEN {_bigrams()}
+                WHEN 'ru' THEN articles_russian_roots({_stemmed(CONFIGS["ru"])})
+                ELSE {_stemmed(CONFIGS["en"])}
+            END AS vector
+        ) document
         WHERE a.id = ANY(%s)
-        ON CONFLICT (article_id) DO UPDATE SET vector = EXCLUDED.vector
+        ON CONFLICT (article_id) DO UPDATE SET
+            vector = EXCLUDED.vector, head = EXCLUDED.head, language = EXCLUDED.language,
+            status = EXCLUDED.status, publish_at = EXCLUDED.publish_at,
+            countries = EXCLUDED.countries, areas = EXCLUDED.areas, tags = EXCLUDED.tags
     """
 
 
@@ -164,48 +199,185 @@ def _query(text: str, parsed: ParsedQuery, language: str) -> SearchQuery:
     return SearchQuery(text, search_type="websearch", config=CONFIGS["en"])
 
 
-def candidate_ids(
-    articles: ArticleQuerySet, text: str, parsed: ParsedQuery, limit: int, language: str
-) -> list[int]:
-    """Up to `limit` matching ids, newest first; nothing is ranked here.
+def _compiled(expression) -> tuple[str, list]:
+    """SQL and parameters of an ORM expression, for the statements written out here."""
+    query = Query(SearchDocument)
+    return query.get_compiler(connection=connection).compile(expression.resolve_expression(query))
 
-    Known cost (issue #12): for a common word the planner walks published articles newest
-    first and tests each one's vector, about `limit / share of matches` vectors (270 ms cold
-    for "uranium" at 56,000 articles); copying `publish_at` and status into the search
-    table would let the GIN index and a date order meet in one table.
+
+def _documents(language: str, within: Selection | None) -> QuerySet[SearchDocument]:
+    """Documents of published articles in `language` and the selection, by their copies."""
+    documents = SearchDocument.objects.filter(published_condition(), language=language)
+    if within is not None:
+        if within.country is not None:
+            documents = documents.filter(countries__contains=[within.country.pk])
+        if within.area is not None:
+            documents = documents.filter(areas__contains=[within.area.pk])
+        if within.tags:
+            documents = documents.filter(tags__contains=[tag.pk for tag in within.tags])
+    return documents
+
+
+def _has_phrase(parsed: ParsedQuery, language: str) -> bool:
+    """Whether the tsquery of `parsed` holds a phrase (`<->`), which the GIN index cannot
+    confirm: each document it leads to must then be read to check the words' positions."""
+    if language == "ja":  # a word of three characters or more is a phrase of its bigrams
+        return any(len(word) > 2 for word in parsed.words)
+    return any(len(phrase.words) > 1 for clause in parsed.required for phrase in clause)
+
+
+def _loosened(query_sql: str) -> str:
+    """The tsquery `query_sql` with each phrase relaxed to its words, all required, and
+    exclusions dropped: matches a superset, which the GIN index answers without reading the
+    documents. `querytree` drops exclusions (and answers T when nothing is left to index);
+    `<->` and `<N>` bind tighter than `&`, so replacing them keeps the rest of the query."""
+    return (
+        f"(CASE WHEN querytree({query_sql}) = 'T' THEN {query_sql} ELSE "
+        f"regexp_replace(querytree({query_sql}), '<(?:\\d+|-)>', '&', 'g')::tsquery END)"
+    )
+
+
+# A search reads the matches among about this many newest published articles of its
+# language first, and all matches only when fewer than it needs are there: a common word then
+# costs its matches among these, not among every document. The GIN index holds each
+# document's publish day (in UTC, the expression below), so the two conditions meet in one
+# index scan.
+RECENT_DOCUMENTS = 10_000
+PUBLISH_DAY = "(publish_at AT TIME ZONE 'UTC')::date"
+
+
+def _recent_since(language: str) -> date | None:
+    """The publish day (UTC) of the `RECENT_DOCUMENTS`th newest published article in
+    `language`; None when there are no more than that.
+
+    Shared until the content changes. Any value gives the same results (all matches are read
+    whenever the recent ones fall short); it only decides how much is read.
     """
-    return list(
-        articles.filter(search_document__vector=_query(text, parsed, language))
-        .order_by("-publish_at", "-pk")
-        .values_list("pk", flat=True)[:limit]
-    )
+
+    def compute() -> date | None:
+        newest = Article.objects.published().in_language(language).order_by("-publish_at", "-pk")
+        found = newest.values_list("publish_at", flat=True)[RECENT_DOCUMENTS - 1 :].first()
+        return found.astimezone(UTC).date() if found else None
+
+    return cached_for_content(f"search:recent-day:{language}:{RECENT_DOCUMENTS}", compute)
 
 
-def ranked_ids(
-    ids: list[int], text: str, parsed: ParsedQuery, limit: int, language: str
-) -> list[int]:
-    """The `limit` best of these candidates by `ts_rank` (title A weighs most), newest first
-    among equals: only the candidates' vectors are read."""
-    query = _query(text, parsed, language)
-    return list(
-        Article.objects.filter(pk__in=ids)
-        .annotate(rank=SearchRank(F("search_document__vector"), query))
-        .order_by("-rank", "-publish_at", "-pk")
-        .values_list("pk", flat=True)[:limit]
-    )
+def candidates(
+    text: str, parsed: ParsedQuery, language: str, within: Selection | None, limit: int
+) -> list[Candidate]:
+    """Up to `limit` matches, newest first, each ranked and with its links: one statement
+    over the search documents (`candidates_statement`), run with only the GIN index to
+    reach them (`articles_search_by_index`, migration 0020)."""
+    statement = candidates_statement(text, parsed, language, within, limit)
+    with connection.cursor() as cursor:
+        # Rows in the shape of `Candidate`, the order key an array (compared like a tuple).
+        cursor.execute(
+            "SELECT * FROM articles_search_by_index(%s) AS found (article_id bigint,"
+            " rank real[], countries bigint[], areas bigint[], tags bigint[])",
+            [statement],
+        )
+        return cursor.fetchall()
 
 
-def id_list(ids: list[int]) -> RawSQL:
-    """A subquery of these ids, passed as one array parameter however many there are."""
-    return RawSQL("SELECT unnest(%s::bigint[])", [ids])
+def candidates_statement(
+    text: str, parsed: ParsedQuery, language: str, within: Selection | None, limit: int
+) -> str:
+    """The statement `candidates()` runs, its parameters written in.
+
+    The rank is `ts_rank` of the document's `head` (title A, standfirst and tags B, countries
+    and areas C) against any of the query's words, so a title hit outranks a standfirst hit,
+    which outranks a body-only hit (rank 0); only the candidates' heads are read, never
+    their vectors. The recent documents are searched first (`RECENT_DOCUMENTS`), all of them
+    only if the recent ones gave fewer than `limit`. A query with a phrase first finds the
+    documents that have all its words (through the index alone), newest first, and reads
+    their vectors in that order only until `limit` have the phrase, rather than reading every
+    document with the words.
+    """
+    documents = _documents(language, within).query
+    where_sql, where_params = documents.get_compiler(connection=connection).compile(documents.where)
+    query_sql, query_params = _compiled(_query(text, parsed, language))
+    rank_sql, rank_params = _compiled(_query(" or ".join(parsed.words), any_word(parsed), language))
+    newest = "ORDER BY publish_at DESC, article_id DESC"
+    columns = "article_id, publish_at, head, countries, areas, tags"
+
+    def matches(period: str, period_params: list) -> tuple[str, list]:
+        """The newest `limit` matches published in `period` (an SQL condition)."""
+        where = f"{where_sql} AND {period}"
+        if _has_phrase(parsed, language):
+            sql = f"""
+                SELECT {columns} FROM (
+                    SELECT {columns}, vector FROM {_qn(SearchDocument)}
+                    WHERE {where} AND vector @@ {_loosened(query_sql)} {newest} OFFSET 0
+                ) with_words WHERE vector @@ {query_sql} {newest} LIMIT %s
+            """
+            return sql, [*where_params, *period_params, *query_params * 3, *query_params, limit]
+        sql = f"""
+            SELECT {columns} FROM {_qn(SearchDocument)}
+            WHERE {where} AND vector @@ {query_sql} {newest} LIMIT %s
+        """
+        return sql, [*where_params, *period_params, *query_params, limit]
+
+    everything, everything_params = matches("TRUE", [])
+    since = _recent_since(language)
+    if since is None:
+        prelude, prelude_params = "", []
+        found, found_params = everything, everything_params
+    else:
+        recent, recent_params = matches(f"{PUBLISH_DAY} >= %s", [since])
+        prelude = f"WITH recent AS MATERIALIZED ({recent})"
+        prelude_params = recent_params
+        # Exactly one side runs: the recent matches when there are enough of them (they
+        # are then the newest overall), otherwise all matches.
+        found = f"""
+            SELECT * FROM recent WHERE (SELECT count(*) FROM recent) >= %s
+            UNION ALL
+            SELECT * FROM ({everything}) every WHERE (SELECT count(*) FROM recent) < %s
+        """
+        found_params = [limit, *everything_params, limit]
+    statement = f"""
+        {prelude}
+        SELECT article_id, ARRAY[-coalesce(ts_rank(head, {rank_sql}), 0)], countries, areas, tags
+        FROM ({found}) found {newest}
+    """
+    params = [*prelude_params, *rank_params, *found_params]
+    return connection.ops.compose_sql(statement, params)
+
+
+@functools.lru_cache(maxsize=50_000)
+def english_stem(word: str) -> str:
+    """`word` as the `english` configuration stems it (both are Snowball's English stemmer)."""
+    if not hasattr(_stemmers, "english"):
+        _stemmers.english = snowballstemmer.stemmer("english")
+    return _stemmers.english.stemWord(word.lower())
 
 
 def snippets(ids: list[int], text: str, parsed: ParsedQuery, language: str) -> dict[int, str]:
+    """Body text around the first match, the matches marked.
+
+    English bodies are marked here, word by word, with the query's own lexemes (as the
+    `english` configuration reads the query, so stop words are never marked): `ts_headline`
+    would parse and stem every body in the database, several milliseconds for a page.
+    """
     bodies = Article.objects.filter(pk__in=ids).order_by()
     if language == "ja":
         return {
             pk: excerpt(body, substring_spans(body, parsed.words))
             for pk, body in bodies.values_list("pk", "body")
+        }
+    if language == "en":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT a.id, a.body, tsvector_to_array(to_tsvector('{CONFIGS['en']}', %s))"
+                f" FROM {_qn(Article)} a WHERE a.id = ANY(%s)",
+                [text, ids],
+            )
+            rows = cursor.fetchall()
+        return {
+            pk: excerpt(
+                body,
+                [m.span() for m in _WORD.finditer(body) if english_stem(m.group(0)) in lexemes],
+            )
+            for pk, body, lexemes in ((pk, body, set(lexemes)) for pk, body, lexemes in rows)
         }
     query = _query(text, parsed, language)
     if language == "ru":
@@ -238,6 +410,10 @@ def corrections(words: list[str], language: str) -> dict[str, str]:
     published_sql, published_params = (
         Article.objects.published().in_language(language).order_by().values("pk").query
     ).sql_with_params()
+    documents = _documents(language, None).query
+    visible_sql, visible_params = documents.get_compiler(connection=connection).compile(
+        documents.where
+    )
     word_query = f"plainto_tsquery('{CONFIGS[language]}', words.word)"
     if language == "ru":
         word_query = f"articles_russian_roots({word_query})"
@@ -246,9 +422,8 @@ def corrections(words: list[str], language: str) -> dict[str, str]:
         WITH words AS (SELECT DISTINCT lower(word) AS word FROM unnest(%s::text[]) AS word),
         unknown AS (
             SELECT word FROM words WHERE NOT EXISTS (
-                SELECT 1 FROM {_qn(SearchDocument)} document
-                WHERE document.vector @@ {word_query}
-                AND document.article_id IN ({published_sql})
+                SELECT 1 FROM {_qn(SearchDocument)}
+                WHERE {_qn(SearchDocument)}.vector @@ {word_query} AND {visible_sql}
             )
         ),
         names AS (
@@ -276,7 +451,7 @@ def corrections(words: list[str], language: str) -> dict[str, str]:
     """
     params = [
         words,
-        *published_params,
+        *visible_params,
         SUGGESTION_THRESHOLD,
         *published_params,
         SUGGESTION_THRESHOLD,

@@ -27,22 +27,23 @@ import functools
 import json
 import re
 import threading
+from typing import TYPE_CHECKING
 
 import snowballstemmer
 from django.db import connection, connections
-from django.db.models.expressions import RawSQL
 
 from articles.models import (
     Article,
     ArticleArea,
     ArticleCountry,
-    ArticleQuerySet,
     Tag,
     TaggedArticle,
 )
 from articles.search import (
+    LINK_KINDS,
     MARK_END,
     MARK_START,
+    Candidate,
     ParsedQuery,
     Phrase,
     excerpt,
@@ -50,6 +51,9 @@ from articles.search import (
     to_fts5,
 )
 from countries.models import CooperationArea, Country
+
+if TYPE_CHECKING:
+    from articles.facets import Selection
 
 TABLE = "articles_search"
 JAPANESE_TABLE = "articles_search_ja"
@@ -222,94 +226,95 @@ def _japanese_filter(parsed: ParsedQuery) -> tuple[str, list]:
     return _all_of(tested)
 
 
-def candidate_ids(
-    articles: ArticleQuerySet, text: str, parsed: ParsedQuery, limit: int, language: str
-) -> list[int]:
-    """Up to `limit` matching ids, newest first, without ranking anything.
+def candidates(
+    text: str, parsed: ParsedQuery, language: str, within: Selection | None, limit: int
+) -> list[Candidate]:
+    """Up to `limit` matches, newest first, each with its rank and links.
 
-    The CROSS JOIN makes SQLite run the full-text match once and look articles up by id,
-    rather than run the match again for every published article.
+    The rank tiers are those of PostgreSQL's weights: title hits first, then standfirst or
+    tag hits, then the rest; BM25 orders each tier (FTS5's BM25 applies column weights before
+    term-frequency saturation, so a body that repeats a word could outscore a title that has
+    it once; hence the explicit tiers). The CROSS JOIN makes SQLite run the full-text match
+    once and look articles up by id, rather than run the match again for every published
+    article.
     """
+    articles = Article.objects.published().in_language(language)
+    if within is not None:
+        articles = within.apply(articles)
+    allowed_sql, allowed_params = articles.order_by().values("pk").query.sql_with_params()
     if language == "ja":
         table, (condition, params) = JAPANESE_TABLE, _japanese_filter(parsed)
+        tiers, tier_params = _japanese_tiers(parsed)
+        bm25 = "0"
     else:
-        query = _rooted(parsed) if language == "ru" else parsed
-        table, condition, params = TABLE, f"s.{TABLE} MATCH %s", [to_fts5(query)]
-    allowed_sql, allowed_params = articles.order_by().values("pk").query.sql_with_params()
+        if language == "ru":
+            parsed = _rooted(parsed)
+        table, condition, params = TABLE, f"s.{TABLE} MATCH %s", [to_fts5(parsed)]
+        tiers, tier_params = _tiers(parsed)
+        bm25 = "s.rank"
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            SELECT a.id FROM {table} s CROSS JOIN {_table(Article)} a ON a.id = s.rowid
+            SELECT a.id, {tiers}, {bm25} FROM {table} s
+            CROSS JOIN {_table(Article)} a ON a.id = s.rowid
             WHERE {condition} AND a.id IN ({allowed_sql})
             ORDER BY a.publish_at DESC, a.id DESC LIMIT %s
             """,
-            [*params, *allowed_params, limit],
+            [*tier_params, *params, *allowed_params, limit],
         )
-        return [row[0] for row in cursor.fetchall()]
+        found = [(pk, (tier, bm25)) for pk, tier, bm25 in cursor.fetchall()]
+    links = _links([pk for pk, _ in found])
+    return [
+        Candidate(pk, order, *(links[kind].get(pk, ()) for kind in LINK_KINDS))
+        for pk, order in found
+    ]
 
 
-def ranked_ids(
-    ids: list[int], text: str, parsed: ParsedQuery, limit: int, language: str
-) -> list[int]:
-    """The `limit` best of these candidates, ranked as PostgreSQL's weights rank them: title
-    hits first, then standfirst or tag hits, then the rest; BM25 orders each tier, recency
-    breaks ties.
-
-    FTS5's BM25 applies column weights before term-frequency saturation, so a body that
-    repeats a word can outscore a title that has it once; hence the explicit tiers.
-    """
-    if not ids:
-        return []
-    if language == "ja":
-        return _ranked_japanese_ids(ids, parsed, limit)
-    if language == "ru":
-        parsed = _rooted(parsed)
+def _tiers(parsed: ParsedQuery) -> tuple[str, list[str]]:
+    """0 for a title hit, 1 for a standfirst or tag hit, 2 for the rest, of `articles_search s`."""
     any_phrase = " OR ".join(
         '"' + " ".join(phrase.words) + '"' for clause in parsed.required for phrase in clause
     )
     in_columns = f"s.rowid IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            SELECT s.rowid FROM {TABLE} s CROSS JOIN {_table(Article)} a ON a.id = s.rowid
-            WHERE s.{TABLE} MATCH %s AND s.rowid IN (SELECT value FROM json_each(%s))
-            ORDER BY CASE WHEN {in_columns} THEN 0 WHEN {in_columns} THEN 1 ELSE 2 END,
-                s.rank, a.publish_at DESC, a.id DESC
-            LIMIT %s
-            """,
-            [
-                to_fts5(parsed),
-                json.dumps(ids),
-                f"{{title}} : ({any_phrase})",
-                f"{{dek tags}} : ({any_phrase})",
-                limit,
-            ],
-        )
-        return [row[0] for row in cursor.fetchall()]
+    return (
+        f"CASE WHEN {in_columns} THEN 0 WHEN {in_columns} THEN 1 ELSE 2 END",
+        [f"{{title}} : ({any_phrase})", f"{{dek tags}} : ({any_phrase})"],
+    )
 
 
-def _ranked_japanese_ids(ids: list[int], parsed: ParsedQuery, limit: int) -> list[int]:
-    """Title hits first, then standfirst or tag hits, then the rest; newest first in each."""
+def _japanese_tiers(parsed: ParsedQuery) -> tuple[str, list[str]]:
+    """The same tiers for `articles_search_ja s`, by substring."""
     in_title = _all_of([_like(word, ("title",)) for word in parsed.words], " OR ")
     in_dek_or_tags = _all_of([_like(word, ("dek", "tags")) for word in parsed.words], " OR ")
+    return (
+        f"CASE WHEN {in_title[0]} THEN 0 WHEN {in_dek_or_tags[0]} THEN 1 ELSE 2 END",
+        [*in_title[1], *in_dek_or_tags[1]],
+    )
+
+
+def _links(ids: list[int]) -> dict[str, dict[int, list[int]]]:
+    """The countries, areas and tags of these articles, in one query."""
+    links: dict[str, dict[int, list[int]]] = {kind: {} for kind in LINK_KINDS}
+    if not ids:
+        return links
+    ids_json = json.dumps(ids)
+    parts = [
+        f"SELECT %s, {article}, {target} FROM {_table(model)} "
+        f"WHERE {article} IN (SELECT value FROM json_each(%s))"
+        for model, article, target in (
+            (ArticleCountry, "article_id", "country_id"),
+            (ArticleArea, "article_id", "area_id"),
+            (TaggedArticle, "content_object_id", "tag_id"),
+        )
+    ]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""
-            SELECT s.rowid FROM {JAPANESE_TABLE} s
-            CROSS JOIN {_table(Article)} a ON a.id = s.rowid
-            WHERE s.rowid IN (SELECT value FROM json_each(%s))
-            ORDER BY CASE WHEN {in_title[0]} THEN 0 WHEN {in_dek_or_tags[0]} THEN 1 ELSE 2 END,
-                a.publish_at DESC, a.id DESC
-            LIMIT %s
-            """,
-            [json.dumps(ids), *in_title[1], *in_dek_or_tags[1], limit],
+            " UNION ALL ".join(parts),
+            [value for kind in LINK_KINDS for value in (kind, ids_json)],
         )
-        return [row[0] for row in cursor.fetchall()]
-
-
-def id_list(ids: list[int]) -> RawSQL:
-    """A subquery of these ids, passed as one JSON parameter however many there are."""
-    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
+        for kind, article, target in cursor.fetchall():
+            links[kind].setdefault(article, []).append(target)
+    return links
 
 
 def snippets(ids: list[int], text: str, parsed: ParsedQuery, language: str) -> dict[int, str]:

@@ -78,7 +78,7 @@ def test_generated_articles_are_complete_varied_and_searchable():
     assert min(len(body.split()) for body in articles.values_list("body", flat=True)) > 50
     assert indexed() == 120
     topic = articles.published().first().tags.first().name
-    assert len(search(Article.objects.published(), f'"{topic}"')) > 0
+    assert len(search(f'"{topic}"')) > 0
 
 
 def test_inserts_are_bulk_so_queries_barely_grow_with_the_number_of_articles():

@@ -21,16 +21,20 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import models, search
+from articles.facets import Selection
 from articles.models import (
     RELATED_CANDIDATES,
     Article,
     ArticleArea,
     ArticleCountry,
     LinkTally,
+    RelatedArticle,
     Tag,
     TaggedArticle,
 )
 from articles.pagination import MAX_PAGES
+from articles.search_backends import postgres as postgres_search
+from countries.models import Country
 from tests.factories import make_area, make_country, make_user
 
 pytestmark = pytest.mark.django_db
@@ -76,12 +80,17 @@ def build_newsroom() -> dict[str, str]:
     )
     search.reindex_all()
     LinkTally.objects.rebuild()  # bulk_create sends no signals
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    RelatedArticle.objects.rebuild()
     middle = articles[ARTICLES // 2 + 1]  # published: drafts are every 20th
     japanese = articles[ARTICLES // 2 + 25]  # in Japanese, and published
+    # One article whose related articles were never chosen: its page scores them live.
+    unchosen = articles[ARTICLES // 2 + 3]
+    RelatedArticle.objects.filter(article=unchosen).delete()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return {
         "article": middle.slug,
+        "article scored live": unchosen.slug,
         "japanese article": japanese.slug,
         "tag": tags[0].slug,
         "country": countries[0].slug,
@@ -104,6 +113,7 @@ def hot_pages(samples: dict[str, str]) -> dict[str, str]:
         "area page": reverse("areas:detail", args=[samples["area"]]),
         "author page": reverse("articles:author", args=[samples["author"]]),
         "article": reverse("articles:detail", args=[samples["article"]]),
+        "article scored live": reverse("articles:detail", args=[samples["article scored live"]]),
         "Japanese list": "/ja" + reverse("articles:list"),
         "Japanese article": f"/ja/articles/{samples['japanese article']}/",
         "Japanese country page": "/ja" + reverse("countries:detail", args=[samples["country"]]),
@@ -137,8 +147,9 @@ def without_page_cache(settings):
 
 @pytest.mark.postgres
 def test_hot_pages_never_scan_the_whole_articles_table(client, without_page_cache, monkeypatch):
-    # Searches consider 1,000 of 100,000 articles; keep that share at this size.
+    # Searches consider 1,000 of 100,000 articles, the newest 10,000 first; keep those shares.
     monkeypatch.setattr(search, "MAX_CANDIDATES", ARTICLES // 100)
+    monkeypatch.setattr(postgres_search, "RECENT_DOCUMENTS", ARTICLES // 10)
     # Related articles read the newest 100 per shared tag (50 per area, 20 per country) of
     # 100,000; the same share here, so the planner weighs them as it would at full size.
     monkeypatch.setattr(
@@ -159,6 +170,58 @@ def test_hot_pages_never_scan_the_whole_articles_table(client, without_page_cach
             for condition in seq_scans_on_articles(explain(sql)):
                 failures.append(f"{page} ({url}): Seq Scan on articles_article {condition}\n{sql}")
     assert not failures, "\n\n".join(failures)
+
+
+def plan_nodes(plan: dict) -> Iterator[dict]:
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from plan_nodes(child)
+
+
+@pytest.mark.postgres
+def test_searches_read_documents_only_through_the_gin_index(monkeypatch):
+    """A search's candidates come from the search documents alone, each document reached
+    through the GIN index, which holds the words, the publish day and the links: no scan of
+    a whole table, and no vector read row by row to test it (each is a few TOAST pages),
+    except to confirm a phrase on the documents that have its words."""
+    monkeypatch.setattr(postgres_search, "RECENT_DOCUMENTS", ARTICLES // 10)
+    samples = build_newsroom()
+    country = Country.objects.get(slug=samples["country"])
+    tag = Tag.objects.get(slug=samples["tag"])
+    with connection.cursor() as cursor:
+        # The settings the statement runs with, as the function holds them.
+        cursor.execute(
+            "SELECT unnest(proconfig) FROM pg_proc WHERE proname = 'articles_search_by_index'"
+        )
+        settings = [row[0].split("=", 1) for row in cursor.fetchall()]
+        assert ["enable_seqscan", "off"] in settings
+        for name, value in settings:
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+    searches = {
+        "common word": ("uranium", None),
+        "two words": ("solar grid", None),
+        "common word in a country": ("water", Selection(country=country)),
+        "two words with a tag": ("rail freight", Selection(tags=(tag,))),
+        "phrase": ('"rail freight"', None),
+        "exclusion": ("solar -grid", None),
+    }
+    for name, (text, within) in searches.items():
+        statement = postgres_search.candidates_statement(
+            text, search.parse_query(text), "en", within, ARTICLES // 100 + 1
+        )
+        nodes = list(plan_nodes(explain(statement)))
+        scans = [node for node in nodes if node.get("Relation Name")]
+        assert {node["Relation Name"] for node in scans} == {"articles_searchdocument"}, name
+        assert all(node["Node Type"] == "Bitmap Heap Scan" for node in scans), name
+        for index_scan in (node for node in nodes if node["Node Type"] == "Bitmap Index Scan"):
+            assert index_scan["Index Name"] == "articles_searchdocument_match", name
+            assert "@@" in index_scan["Index Cond"], name
+        # A vector tested outside the index: only the phrase's confirmation, by name.
+        tested = [node for node in nodes if "@@" in node.get("Filter", "")]
+        if name == "phrase":
+            assert tested and all(node["Alias"].startswith("with_words") for node in tested), name
+        else:
+            assert not tested, name
 
 
 def test_a_page_beyond_the_depth_is_a_404_pointing_to_the_archive(client):

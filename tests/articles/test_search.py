@@ -10,6 +10,7 @@ from articles.models import Article, SearchDocument, Tag, TaggedArticle
 from articles.search import (
     MAX_QUERY_LENGTH,
     Phrase,
+    highlight,
     parse_query,
     render_snippet,
     search,
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def found(text: str) -> list[str]:
-    return [article.title for article in search(Article.objects.published(), text)]
+    return [article.title for article in search(text)]
 
 
 # The query language -------------------------------------------------------------------
@@ -213,9 +214,21 @@ def test_postgres_document_weighs_title_highest_and_is_gin_indexed():
         cursor.execute(
             "SELECT indexdef FROM pg_indexes WHERE tablename = 'articles_searchdocument'"
         )
-        assert any("gin (vector)" in row[0] for row in cursor.fetchall())
+        assert any("gin (vector, " in row[0] for row in cursor.fetchall())
         cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
         assert cursor.fetchone() == (1,)
+
+
+@pytest.mark.postgres
+def test_postgres_snippet_marks_every_form_of_the_words_and_no_stop_word():
+    article = make_article(
+        "Grid", body="The region exports power. Exported electricity is the main trade."
+    )
+    highlight([article], "the exports", "en")
+    assert article.snippet == (
+        "The region <mark>exports</mark> power. <mark>Exported</mark> electricity is the main"
+        " trade."
+    )
 
 
 @pytest.mark.postgres
