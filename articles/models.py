@@ -817,6 +817,9 @@ class Article(models.Model):
                 condition=Q(status="published"),
                 name="article_author_newest_idx",
             ),
+            # The admin's list (every status and language, newest first) reads its page from
+            # the top of this rather than sorting every article (0.5 s at 100,000).
+            models.Index(fields=["-publish_at", "-id"], name="article_newest_idx"),
         ]
         constraints = [
             models.CheckConstraint(
