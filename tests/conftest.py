@@ -41,6 +41,34 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 
 
 @pytest.fixture(scope="session", autouse=True)
+def flush_by_deleting_on_postgres():
+    """After a test that commits, empty the tables with DELETE rather than TRUNCATE.
+
+    pytest-django empties every table after such a test with Django's `flush`, which on
+    PostgreSQL is one TRUNCATE of all of them: each table and index gets a new file, about a
+    second for this schema's hundreds, though the test wrote a few thousand rows at most.
+    DELETE takes milliseconds and empties them just the same; it runs in one transaction,
+    where the foreign keys (deferrable, as Django makes them) are checked once all are empty.
+    A flush that resets sequences or cascades still truncates.
+    """
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or allow_cascade:
+            return truncate(
+                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        delete_from = f"{style.SQL_KEYWORD('DELETE')} {style.SQL_KEYWORD('FROM')}"
+        return [f"{delete_from} {style.SQL_FIELD(self.quote_name(table))};" for table in tables]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "sql_flush", sql_flush)
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def cache_for_tests(tmp_path_factory):
     """The production kind of cache, never a developer's: Redis when REDIS_URL is set (which
     must then name a spare database, as every test empties it), otherwise a file cache in a
@@ -64,6 +92,23 @@ def cache_for_tests(tmp_path_factory):
     assert default["BACKEND"] == "summit.file_cache.FileCache", default
     folder = tmp_path_factory.mktemp("cache")
     with override_settings(CACHES={"default": {**default, "LOCATION": str(folder)}}):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """Hash test passwords with MD5 rather than production's PBKDF2.
+
+    A PBKDF2 hash takes about a quarter of a second of CPU, and tests hash often: every user a
+    factory makes, every sign-in, and every sign-in under an unknown name (Django hashes
+    anyway, so as not to give away which names exist). No test is about the hasher's cost;
+    hashes already stored with the production hashers still check, as they stay listed.
+    """
+    from django.conf import settings
+    from django.test import override_settings
+
+    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+    with override_settings(PASSWORD_HASHERS=hashers):
         yield
 
 

@@ -6,12 +6,16 @@ When Chromium is not installed the whole folder is skipped with a message saying
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+
+from tests.browser.demo_snapshot import DemoSnapshot
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FOUND = Path(CHROMIUM).exists()
@@ -38,7 +42,9 @@ def pytest_collection_modifyitems(config, items):
         return
     browser_dir = Path(__file__).parent
     for item in items:
-        if browser_dir in Path(item.fspath).parents:
+        # Tests of this folder's fixtures that open no browser run without Chromium.
+        uses_browser = "browser" in getattr(item, "fixturenames", ())
+        if browser_dir in Path(item.fspath).parents and uses_browser:
             item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
 
 
@@ -65,10 +71,27 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+def load_demo() -> None:
+    call_command("load_demo", stdout=io.StringIO())
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(
+    django_db_setup, django_db_blocker, cache_for_tests, tmp_path_factory
+) -> Iterator[DemoSnapshot]:
+    """`load_demo` run once per session; each test that needs the demo gets a copy of its
+    rows (see demo_snapshot.py), seconds faster than loading it again."""
+    with django_db_blocker.unblock():
+        snapshot = DemoSnapshot.take(tmp_path_factory.mktemp("demo"), load=load_demo)
+    yield snapshot
+    with django_db_blocker.unblock():
+        snapshot.drop()
+
+
 @pytest.fixture
-def site(transactional_db):
-    """The demo publication, loaded into the database the live server reads."""
-    call_command("load_demo", stdout=open(os.devnull, "w"))
+def site(transactional_db, demo_snapshot: DemoSnapshot) -> None:
+    """The demo publication, as `load_demo` writes it, in the database the live server reads."""
+    demo_snapshot.restore()
 
 
 class PageProblems:

@@ -53,16 +53,25 @@ def site_env(database_url: str, media_root: Path) -> dict[str, str]:
     }
 
 
+# The real commands, one after the other in one process: starting Django once rather than
+# three times saves a second or two.
+BUILD_SITE = f"""
+from django.core.management import call_command
+
+call_command("migrate", interactive=False, verbosity=0)
+call_command("load_demo")
+{ATTACH_IMAGE}
+"""
+
+
 def build_site(database_url: str, media_root: Path) -> None:
-    env = site_env(database_url, media_root)
-    for command in (["migrate", "--noinput", "-v0"], ["load_demo"], ["shell", "-c", ATTACH_IMAGE]):
-        subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", BUILD_SITE],
+        cwd=ROOT,
+        env=site_env(database_url, media_root),
+        check=True,
+        capture_output=True,
+    )
 
 
 def rows_of_every_table(cursor: Any, table_names: list[str]) -> dict[str, list[tuple]]:
