@@ -53,6 +53,10 @@ WRK_SCRIPT = ROOT / "bench" / "wrk.lua"
 CONNECTIONS = (16, 64)
 IN_PROCESS_RUNS = 5
 SAMPLE_ARTICLES = 5000
+# Other articles, read before anything is measured so that every worker thread has opened
+# its connection and filled its process's caches: memory is measured from there.
+WARM_UP_ARTICLES = 2000
+WARM_UP_SECONDS = 20
 # What readers type: topics and places of the generated corpus, alone and combined, plus a
 # misspelling (which runs the suggestion path) and a phrase.
 SEARCH_WORDS = [
@@ -152,8 +156,9 @@ def quoted(path: str) -> str:
     return urllib.parse.quote(path, safe="/?=&%")
 
 
-def choose_targets(static_path: str) -> list[Target]:
-    """Real paths from the database: slugs, tags in use, a deep page that exists, a facet."""
+def choose_targets(static_path: str) -> tuple[list[Target], Target]:
+    """Real paths from the database: slugs, tags in use, a deep page that exists, a facet;
+    and, apart, articles outside the sample for warming the workers up."""
     from django.conf import settings
     from django.test import Client
     from django.urls import reverse
@@ -162,7 +167,12 @@ def choose_targets(static_path: str) -> list[Target]:
     from countries.models import CooperationArea, Country
 
     published = Article.objects.published()
-    slugs = list(published.order_by("?").values_list("slug", flat=True)[:SAMPLE_ARTICLES])
+    sample = list(
+        published.in_language("en")
+        .order_by("?")
+        .values_list("slug", flat=True)[: SAMPLE_ARTICLES + WARM_UP_ARTICLES]
+    )
+    slugs, warm_up_slugs = sample[:SAMPLE_ARTICLES], sample[SAMPLE_ARTICLES:]
     tag_slugs = list(Tag.objects.public().values_list("slug", flat=True))
     country = Country.objects.order_by("pk").values_list("slug", flat=True).first()
     area = CooperationArea.objects.order_by("pk").values_list("slug", flat=True).first()
@@ -186,7 +196,7 @@ def choose_targets(static_path: str) -> list[Target]:
     list_url = reverse("articles:list")
     last_page = max(1, -(-published.count() // settings.ARTICLES_PER_PAGE))
     deep_page = deepest_page_answering(Client(), list_url, last_page)
-    return [
+    measured = [
         Target("static file", (static_path,)),
         Target("home", ("/",)),
         Target("list, page 1", (list_url,)),
@@ -207,6 +217,10 @@ def choose_targets(static_path: str) -> list[Target]:
         Target(f"random searches ({len(searches):,})", tuple(searches)),
         Target("feed", (reverse("articles:feed"),)),
     ]
+    return measured, Target(
+        "warm-up articles",
+        tuple(quoted(reverse("articles:detail", kwargs={"slug": s})) for s in warm_up_slugs),
+    )
 
 
 def deepest_page_answering(client, list_url: str, last_page: int) -> int:
@@ -459,8 +473,10 @@ def run_wrk(
     )
 
 
-def warm_up(base: str, targets: list[Target]) -> None:
-    """Every page once, then a short wrk run over each fixed one, so workers are warm.
+def warm_up(base: str, targets: list[Target], articles: Target, articles_file: Path) -> None:
+    """Every page once, then a short wrk run over each fixed one, then `WARM_UP_SECONDS` of
+    articles outside the sample, so every worker thread has its connection and every
+    process its caches before memory is first measured.
 
     Random targets get one request only: warming them would put them in the cache, and they
     are there to measure pages that are not.
@@ -473,6 +489,8 @@ def warm_up(base: str, targets: list[Target]) -> None:
                 print(f"  warning: {path} answered {error.code}")
         if not target.is_random:
             run_wrk(base, target, 16, 2, None)
+    articles_file.write_text("\n".join(articles.paths) + "\n")
+    run_wrk(base, articles, 16, WARM_UP_SECONDS, articles_file)
 
 
 # -- Report -----------------------------------------------------------------------------------
@@ -568,7 +586,7 @@ def benchmark(options: argparse.Namespace, workdir: Path) -> None:
         f"{os.cpu_count()} CPU cores, load average {os.getloadavg()[0]:.1f}; "
         f"cache {cache_backend}; {options.seconds} s per wrk run"
     )
-    targets = choose_targets(hashed_stylesheet())
+    targets, warm_up_articles = choose_targets(hashed_stylesheet())
     print(f"Timing each page in-process (not cached, median of {IN_PROCESS_RUNS})…")
     timings = in_process_timings(targets)
     print("Timing the editors' pages in-process…")
@@ -582,7 +600,7 @@ def benchmark(options: argparse.Namespace, workdir: Path) -> None:
             paths_files[target.name].write_text("\n".join(target.paths) + "\n")
     with production_server(dict(os.environ), workdir / "gunicorn.log") as (base, leader):
         print(f"Server up at {base}; warming up…")
-        warm_up(base, targets)
+        warm_up(base, targets, warm_up_articles, workdir / "paths-warm-up.txt")
         memory_before, workers = group_memory_mb(leader)
         loads: dict[int, dict[str, WrkResult]] = {}
         for connections in CONNECTIONS:
