@@ -60,6 +60,19 @@ def live(article, limit=4):
     return list(Article.objects.published().score_related(fresh, limit))
 
 
+def link_shapes(places) -> list[tuple[list, list, list[str]]]:
+    """(countries, areas, tags) of a small newsroom whose articles overlap in every way."""
+    kz, uz, energy, trade = places.values()
+    return [
+        ([kz], [energy], ["uranium"]),
+        ([uz], [trade], ["rail freight"]),
+        ([kz, uz], [energy, trade], ["uranium", "rail freight"]),
+        ([kz], [], ["JICA"]),
+        ([uz], [energy], ["JICA", "uranium"]),
+        ([kz, uz], [trade], []),
+    ]
+
+
 def test_written_articles_read_their_choice_in_one_query(places):
     kz, uz, energy = places["kz"], places["uz"], places["energy"]
     best = write("Best", countries=[kz, uz], areas=[energy], tags=["uranium"], days_ago=3)
@@ -87,15 +100,7 @@ def test_a_story_published_later_joins_the_older_ones_list(places):
 def test_every_list_matches_live_scoring_when_all_are_written(places):
     # Few articles, so every candidate is offered every newcomer: the stored choice must be
     # exactly what scoring now would give, for every article, in order.
-    kz, uz, energy, trade = places.values()
-    shapes = [
-        ([kz], [energy], ["uranium"]),
-        ([uz], [trade], ["rail freight"]),
-        ([kz, uz], [energy, trade], ["uranium", "rail freight"]),
-        ([kz], [], ["JICA"]),
-        ([uz], [energy], ["JICA", "uranium"]),
-        ([kz, uz], [trade], []),
-    ]
+    shapes = link_shapes(places)
     written = [
         write(f"Piece {n}", countries=c, areas=a, tags=t, days_ago=40 - n)
         for n, (c, a, t) in enumerate(shapes * 2)
@@ -213,15 +218,7 @@ def test_rebuild_chooses_what_live_scoring_would_for_every_article(places, monke
 
     # Small windows, so that which articles are candidates at all matters, as at 100,000.
     monkeypatch.setattr(models, "RELATED_CANDIDATES", {"tag": 3, "area": 2, "country": 2})
-    kz, uz, energy, trade = places.values()
-    shapes = [
-        ([kz], [energy], ["uranium"]),
-        ([uz], [trade], ["rail freight"]),
-        ([kz, uz], [energy, trade], ["uranium", "rail freight"]),
-        ([kz], [], ["JICA"]),
-        ([uz], [energy], ["JICA", "uranium"]),
-        ([kz, uz], [trade], []),
-    ]
+    shapes = link_shapes(places)
     written = []
     for n, (countries, areas, tags) in enumerate(shapes * 3):
         article = Article.objects.create(
