@@ -5,7 +5,7 @@ import json
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import chain
@@ -41,7 +41,7 @@ from articles.body import article_body_html, rendering_key, sanitised_body, sync
 from articles.checklist import ChecklistError, ChecklistInput, checklist_problems
 from articles.events import articles_changed, review_step
 from articles.kicker import Kicker, automatic_kicker, country_mentions
-from countries.models import CooperationArea, Country
+from countries.models import CooperationArea, Country, places
 from media_library.models import Image
 from summit import images
 from summit.dates import format_local
@@ -421,6 +421,7 @@ class ArticleQuerySet(models.QuerySet):
         )
         if chosen or RelatedArticle.objects.filter(article=article).exists():
             return chosen
+        attach_links([article])
         return self.score_related(article, limit)
 
     def score_related(self, article: Article, limit: int = 4) -> list[Article]:
@@ -435,7 +436,7 @@ class ArticleQuerySet(models.QuerySet):
         `article`'s own links, never with the collection. Two queries: the scores (one
         statement, cheap to build) and the winners' rows through this queryset, so its
         `select_related` and `prefetch_related` apply. Reads `article`'s own tags, countries
-        and areas from its prefetch cache when present.
+        and areas from `attach_links()` or its prefetch cache when present.
         """
         ranked = self.related_scores(article, limit)
         found = self.filter(pk__in=[pk for pk, _, _ in ranked]).in_bulk()
@@ -459,10 +460,11 @@ class ArticleQuerySet(models.QuerySet):
     def _related_sql(self, article: Article, limit: int) -> tuple[str, list]:
         connection = connections[self.db]
         qn = connection.ops.quote_name
+        attached = "tag_list" in vars(article)  # by attach_links(), so current
         linked = {
-            "tag": article.tags.all(),
-            "area": article.cooperation_areas.all(),
-            "country": article.countries.all(),
+            "tag": article.tag_list if attached else article.tags.all(),
+            "area": article.area_list if attached else article.cooperation_areas.all(),
+            "country": article.country_list if attached else article.countries.all(),
         }
         articles = qn(Article._meta.db_table)
         newest, newest_params, scored, scored_params = [], [], [], []
@@ -1406,7 +1408,22 @@ class Article(models.Model):
             return Kicker.of(self.primary_area)
         if self.primary_country_id:
             return Kicker.of(self.primary_country)
-        return automatic_kicker(list(self.countries.all()), self.country_mentions)
+        return automatic_kicker(self.country_list, self.country_mentions)
+
+    # The article's links as lists, for templates, the kicker and JSON-LD. `attach_links()`
+    # fills all three for a page's articles in one query; otherwise they are read from the
+    # relations (their prefetch cache when there is one).
+    @cached_property
+    def country_list(self) -> list[Country]:
+        return list(self.countries.all())
+
+    @cached_property
+    def area_list(self) -> list[CooperationArea]:
+        return list(self.cooperation_areas.all())
+
+    @cached_property
+    def tag_list(self) -> list[Tag]:
+        return sorted(self.tags.all(), key=tag_order)
 
     @property
     def reading_minutes(self) -> int:
@@ -1415,6 +1432,52 @@ class Article(models.Model):
     @cached_property
     def body_html(self) -> SafeString:
         return article_body_html(self)
+
+
+def tag_order(tag: Tag) -> str:
+    return tag.name.casefold()
+
+
+def attach_links(articles: Sequence[Article]) -> None:
+    """Give `articles` their countries, areas and tags (`country_list`, `area_list`,
+    `tag_list`) and their primary country and area, in one query for them all.
+
+    Countries and areas are the process's copies (`countries.models.places()`): only the
+    link rows and the tags' names are read. The article page used four queries and two
+    joins for what this does in one (issue #12).
+    """
+    if not articles:
+        return
+    ids = [article.pk for article in articles]
+    untyped = models.Value(None, output_field=models.CharField())
+    rows = (
+        ArticleCountry.objects.filter(article_id__in=ids)
+        .values_list("article_id", models.Value("country"), "country_id", untyped, untyped)
+        .union(
+            ArticleArea.objects.filter(article_id__in=ids).values_list(
+                "article_id", models.Value("area"), "area_id", untyped, untyped
+            ),
+            TaggedArticle.objects.filter(content_object_id__in=ids).values_list(
+                "content_object_id", models.Value("tag"), "tag_id", "tag__name", "tag__slug"
+            ),
+            all=True,
+        )
+    )
+    linked: dict[int, dict[str, list]] = {pk: {"country": [], "area": [], "tag": []} for pk in ids}
+    for article_id, kind, pk, name, slug in rows:
+        if kind == "tag":
+            pk = Tag.from_db(rows.db, ["id", "name", "slug"], [pk, name, slug])
+        linked[article_id][kind].append(pk)
+    known = places()
+    for article in articles:
+        links = linked[article.pk]
+        article.country_list = known.in_order(set(links["country"]), known.countries)
+        article.area_list = known.in_order(set(links["area"]), known.areas)
+        article.tag_list = sorted(links["tag"], key=tag_order)
+        if (country := known.countries.get(article.primary_country_id)) is not None:
+            article.primary_country = country
+        if (area := known.areas.get(article.primary_area_id)) is not None:
+            article.primary_area = area
 
 
 class ArticleCountry(models.Model):

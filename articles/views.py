@@ -13,11 +13,11 @@ from articles.counts import link_counts, selection_count, tags_in_use, top_tags
 from articles.facets import Selection, selection_facets
 from articles.models import (
     CREDIT_RELATIONS,
-    KICKER_RELATIONS,
     Article,
     ArticleQuerySet,
     Correction,
     Tag,
+    attach_links,
     current_language,
 )
 from articles.pagination import DepthLimitedMixin
@@ -116,8 +116,7 @@ class ArticleDetailView(DetailView):
     def get_queryset(self) -> ArticleQuerySet:
         return (
             self.visible_articles()
-            .select_related(*CREDIT_RELATIONS, *KICKER_RELATIONS)
-            .prefetch_related("tags", "countries", "cooperation_areas")
+            .select_related(*CREDIT_RELATIONS)
             # Most articles have no correction and no translation: asking in the article's
             # own query saves a query for each of them on most pages.
             .annotate(
@@ -139,9 +138,15 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         article = self.object
-        context["related_articles"] = (
-            Article.objects.published().in_language().for_cards().related_to(article)
+        related = (
+            Article.objects.published()
+            .in_language()
+            .select_related(*CREDIT_RELATIONS)
+            .related_to(article)
         )
+        # The article's and its related cards' countries, areas and tags in one query.
+        attach_links([article, *related])
+        context["related_articles"] = related
         context["translation_urls"] = translation_urls(article)
         context["translations"] = [
             (code, name, url)

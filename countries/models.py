@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import reversion
+from django.core.signals import setting_changed
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+from summit.cache import content_generation
 
 
 def split_lines(text: str) -> list[str]:
@@ -92,3 +97,48 @@ class CooperationArea(models.Model):
     @property
     def keyword_list(self) -> list[str]:
         return split_lines(self.keywords)
+
+
+@dataclass(frozen=True)
+class Places:
+    """Every country and cooperation area by id, each in its model's `Meta.ordering`."""
+
+    countries: dict[int, Country]
+    areas: dict[int, CooperationArea]
+
+    def in_order(self, ids: set[int], of: dict[int, models.Model]) -> list:
+        return [place for pk, place in of.items() if pk in ids]
+
+
+_kept_places: tuple[int, Places] | None = None
+
+
+def places() -> Places:
+    """Every country and cooperation area, read once per content generation in each process.
+
+    They are a few dozen rows that nearly every page names (kickers, chips, facets), so an
+    article page takes them from here instead of joining or prefetching them on each request
+    (issue #12). Any write moves the content generation, so an edit shows on the next request
+    in every process. The instances are shared by the process's threads: read, never change.
+    """
+    global _kept_places
+    generation = content_generation()
+    kept = _kept_places
+    if kept is None or kept[0] != generation:
+        kept = _kept_places = (
+            generation,
+            Places(
+                countries={country.pk: country for country in Country.objects.all()},
+                areas={area.pk: area for area in CooperationArea.objects.all()},
+            ),
+        )
+    return kept[1]
+
+
+def _forget_places(**kwargs: object) -> None:
+    # Tests that swap the cache or the database must not get another setup's rows.
+    global _kept_places
+    _kept_places = None
+
+
+setting_changed.connect(_forget_places, dispatch_uid="countries_forget_places")

@@ -156,14 +156,14 @@ def news_article(request: HttpRequest, article: NewsItem) -> dict[str, Any]:
         "author": [author],
         "publisher": publisher(request),
         "image": [image],
-        "keywords": [tag.name for tag in article.tags.all()],
+        "keywords": [tag.name for tag in article.tag_list],
         "about": [
             {
                 "@type": "Country",
                 "name": country.name,
                 "url": request.build_absolute_uri(country.get_absolute_url()),
             }
-            for country in article.countries.all()
+            for country in article.country_list
         ],
         "inLanguage": article.language,
         "isAccessibleForFree": True,
