@@ -1449,25 +1449,14 @@ def attach_links(articles: Sequence[Article]) -> None:
     if not articles:
         return
     ids = [article.pk for article in articles]
-    untyped = models.Value(None, output_field=models.CharField())
-    rows = (
-        ArticleCountry.objects.filter(article_id__in=ids)
-        .values_list("article_id", models.Value("country"), "country_id", untyped, untyped)
-        .union(
-            ArticleArea.objects.filter(article_id__in=ids).values_list(
-                "article_id", models.Value("area"), "area_id", untyped, untyped
-            ),
-            TaggedArticle.objects.filter(content_object_id__in=ids).values_list(
-                "content_object_id", models.Value("tag"), "tag_id", "tag__name", "tag__slug"
-            ),
-            all=True,
-        )
-    )
+    connection = connections[router.db_for_read(Article)]
     linked: dict[int, dict[str, list]] = {pk: {"country": [], "area": [], "tag": []} for pk in ids}
-    for article_id, kind, pk, name, slug in rows:
-        if kind == "tag":
-            pk = Tag.from_db(rows.db, ["id", "name", "slug"], [pk, name, slug])
-        linked[article_id][kind].append(pk)
+    with connection.cursor() as cursor:
+        cursor.execute(*_links_sql(connection, ids))
+        for article_id, kind, pk, name, slug in cursor.fetchall():
+            if kind == "tag":
+                pk = Tag.from_db(connection.alias, ["id", "name", "slug"], [pk, name, slug])
+            linked[article_id][kind].append(pk)
     known = places()
     for article in articles:
         links = linked[article.pk]
@@ -1478,6 +1467,30 @@ def attach_links(articles: Sequence[Article]) -> None:
             article.primary_country = country
         if (area := known.areas.get(article.primary_area_id)) is not None:
             article.primary_area = area
+
+
+def _links_sql(connection, ids: list[int]) -> tuple[str, list[int]]:
+    # Plain SQL: the same union through the ORM took longer to build than to run.
+    qn = connection.ops.quote_name
+    placeholders = ", ".join(["%s"] * len(ids))
+    parts = []
+    for kind, (model, target, source) in LINK_TABLES.items():
+        table = qn(model._meta.db_table)
+        article = f"{table}.{qn(model._meta.get_field(source).column)}"
+        linked = f"{table}.{qn(model._meta.get_field(target).column)}"
+        if kind == "tag":
+            tags = qn(Tag._meta.db_table)
+            parts.append(
+                f"SELECT {article}, 'tag', {linked}, {tags}.{qn('name')}, {tags}.{qn('slug')} "
+                f"FROM {table} JOIN {tags} ON {tags}.{qn('id')} = {linked} "
+                f"WHERE {article} IN ({placeholders})"
+            )
+        else:
+            parts.append(
+                f"SELECT {article}, '{kind}', {linked}, NULL, NULL FROM {table} "
+                f"WHERE {article} IN ({placeholders})"
+            )
+    return " UNION ALL ".join(parts), ids * len(parts)
 
 
 class ArticleCountry(models.Model):
