@@ -24,10 +24,9 @@ from articles.counts import (
     tag_counts_by_place,
     tags_with_tag,
     top_tags,
-    with_counts,
 )
 from articles.models import Article, ArticleQuerySet, Tag, current_language
-from countries.models import CooperationArea, Country
+from countries.models import CooperationArea, Country, places
 from summit.cache import cached_for_content
 
 SLUG_PATTERN = re.compile(r"^[-\w]{1,220}$")
@@ -239,18 +238,27 @@ def _selection_counts(
 
 def _options(selection: Selection, counts: dict[str, Counts]) -> Facets:
     facets = Facets()
+    # Names from the process's copy of the places: no query (they are shared, so unchanged).
+    known = places()
     if selection.country is None and counts.get("country"):
-        countries = with_counts(Country.objects.filter(pk__in=counts["country"]), counts["country"])
-        countries.sort(key=lambda c: (-c.article_count, c.name))
+        countries = [
+            (known.countries[pk], count)
+            for pk, count in counts["country"].items()
+            if pk in known.countries
+        ]
+        countries.sort(key=lambda pair: (-pair[1], pair[0].name))
         facets.countries = [
-            FacetOption(c.name, c.article_count, replace(selection, country=c).url())
-            for c in countries
+            FacetOption(country.name, count, replace(selection, country=country).url())
+            for country, count in countries
         ]
     if selection.area is None and counts.get("area"):
-        areas = with_counts(CooperationArea.objects.filter(pk__in=counts["area"]), counts["area"])
-        areas.sort(key=lambda a: (-a.article_count, a.position, a.name))
+        areas = [
+            (known.areas[pk], count) for pk, count in counts["area"].items() if pk in known.areas
+        ]
+        areas.sort(key=lambda pair: (-pair[1], pair[0].position, pair[0].name))
         facets.areas = [
-            FacetOption(a.name, a.article_count, replace(selection, area=a).url()) for a in areas
+            FacetOption(area.name, count, replace(selection, area=area).url())
+            for area, count in areas
         ]
     chosen_tags = [tag.pk for tag in selection.tags]
     tags = top_tags(counts.get("tag", {}), TAG_FACET_LIMIT, exclude=chosen_tags)

@@ -35,7 +35,13 @@ from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Article, ArticleQuerySet, current_language
+from articles.models import (
+    CREDIT_RELATIONS,
+    Article,
+    ArticleQuerySet,
+    attach_links,
+    current_language,
+)
 
 if TYPE_CHECKING:
     from articles.facets import Selection
@@ -182,11 +188,12 @@ class RankedResults(Sequence):
     @property
     def articles(self) -> ArticleQuerySet:
         """The articles results are fetched from: published ones in the language and
-        selection of the search, with what a card shows."""
+        selection of the search, with the credit a card shows (`attach_links()` adds the
+        rest to the page's few)."""
         articles = Article.objects.published().in_language(self.language)
         if self.within is not None:
             articles = self.within.apply(articles)
-        return articles.for_cards()
+        return articles.select_related(*CREDIT_RELATIONS)
 
     @cached_property
     def _candidates(self) -> list[Candidate]:
@@ -231,7 +238,9 @@ class RankedResults(Sequence):
         if not ids:
             return []
         found = self.articles.filter(pk__in=ids).in_bulk()
-        return [found[pk] for pk in ids if pk in found]
+        page = [found[pk] for pk in ids if pk in found]
+        attach_links(page)
+        return page
 
     def link_counts(self) -> dict[str, dict[int, int]]:
         """How many candidates link to each country, area and tag: the facet counts."""
