@@ -92,8 +92,10 @@ def link_counts(language: str | None = None) -> dict[str, Counts]:
     return cached_for_content(f"counts:links:{language}", lambda: _maintained_link_counts(language))
 
 
-# Read together and shared by the three views of them below; tag pairs are read per tag.
-SHARED_KINDS = tuple(kind for kind in TALLY_KINDS if kind != "tag-tag")
+# Read together and shared by the three views of them below; tag pairs are read per tag,
+# and a country's and area's tags per (country, area).
+READ_PER_KEY = ("tag-tag", "country-area-tag")
+SHARED_KINDS = tuple(kind for kind in TALLY_KINDS if kind not in READ_PER_KEY)
 
 
 def _maintained(language: str) -> dict[str, dict]:
@@ -178,6 +180,20 @@ def tags_with_tag(tag: int, language: str | None = None) -> Counts:
         return {other: count for (_, other), count in counts.get("tag-tag", {}).items()}
 
     return cached_for_content(f"counts:tag-tag:{tag}:{language}", read)
+
+
+def tags_in_country_area(country: int, area: int, language: str | None = None) -> Counts:
+    """Published articles in `language` (by default the page's) per tag among those linked
+    to both `country` and `area`: {tag: n}."""
+    language = language or current_language()
+
+    def read() -> Counts:
+        counts = LinkTally.objects.counts(
+            ["country-area-tag"], first=country, second=area, language=language
+        )
+        return {tag: count for (_, _, tag), count in counts.get("country-area-tag", {}).items()}
+
+    return cached_for_content(f"counts:country-area-tag:{country}:{area}:{language}", read)
 
 
 def tag_counts_by_place(language: str | None = None) -> dict[str, dict[int, Counts]]:

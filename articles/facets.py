@@ -22,6 +22,7 @@ from articles.counts import (
     country_area_counts,
     link_counts,
     tag_counts_by_place,
+    tags_in_country_area,
     tags_with_tag,
     top_tags,
 )
@@ -173,8 +174,9 @@ def selection_facets(selection: Selection, language: str | None = None) -> Facet
 
     No selection reads the site-wide counts; a single country or area reads the maintained
     country-by-area and tag-by-place counts; a single tag reads the latter for countries and
-    areas and the tag-by-tag counts for the tags that go with it; anything narrower counts its
-    own matches. Each is shared between requests in that language until the content changes.
+    areas and the tag-by-tag counts for the tags that go with it; a country with an area
+    reads the maintained (country, area, tag) counts; anything narrower counts its own
+    matches. Each is shared between requests in that language until the content changes.
     """
     language = language or current_language()
     if selection.is_empty:
@@ -207,6 +209,10 @@ def selection_facets(selection: Selection, language: str | None = None) -> Facet
                 tag: link_counts(language)["tag"].get(tag, 0),
             }
         return _options(selection, counts)
+    if selection.country and selection.area and not selection.tags:
+        # Only tags are left to narrow by, and they are counted per (country, area).
+        tags = tags_in_country_area(selection.country.pk, selection.area.pk, language)
+        return _options(selection, {"tag": tags})
     counts = _selection_counts(selection, kinds=_open_kinds(selection), language=language)
     return _options(selection, counts)
 

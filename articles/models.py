@@ -1942,10 +1942,12 @@ class SearchDocument(models.Model):
 
 
 # What a live article adds to the maintained counts of its language: one per country, area
-# and tag it links to, and one per (country, area), (country, tag), (area, tag) and (tag,
-# other tag) pair, which the coverage matrix and the facets of a place or a tag read.
-# A key is (language, kind, first id, second id or 0): each language's pages count its own.
-TallyKey = tuple[str, str, int, int]
+# and tag it links to, one per (country, area), (country, tag), (area, tag) and (tag, other
+# tag) pair, which the coverage matrix and the facets of a place or a tag read, and one per
+# (country, area, tag), which the tag facets of a list narrowed to a country and an area read.
+# A key is (language, kind, first id, second id or 0, third id or 0): each language's pages
+# count its own.
+TallyKey = tuple[str, str, int, int, int]
 TALLY_KINDS = (
     "total",
     "country",
@@ -1955,25 +1957,35 @@ TALLY_KINDS = (
     "country-tag",
     "area-tag",
     "tag-tag",
+    "country-area-tag",
 )
 # The PostgreSQL advisory lock that queues writers of the counts (any number unique to them).
 TALLY_LOCK_KEY = 0x5A11_7A11
 
 
 def tally_keys(
-    language: str, countries: list[int], areas: list[int], tags: list[int]
+    language: str,
+    countries: list[int],
+    areas: list[int],
+    tags: list[int],
+    *,
+    with_triples: bool = True,
 ) -> list[TallyKey]:
+    """The keys an article in `language` with these links counts under; `with_triples=False`
+    leaves out the (country, area, tag) ones, for a migration's state that has no `third`."""
     # Every live article counts once in its language's total: the length of the plain list.
-    keys = [("total", 0, 0)]
-    keys += [("country", c, 0) for c in countries]
-    keys += [("area", a, 0) for a in areas]
-    keys += [("tag", t, 0) for t in tags]
-    keys += [("country-area", c, a) for c in countries for a in areas]
-    keys += [("country-tag", c, t) for c in countries for t in tags]
-    keys += [("area-tag", a, t) for a in areas for t in tags]
+    keys = [("total", 0, 0, 0)]
+    keys += [("country", c, 0, 0) for c in countries]
+    keys += [("area", a, 0, 0) for a in areas]
+    keys += [("tag", t, 0, 0) for t in tags]
+    keys += [("country-area", c, a, 0) for c in countries for a in areas]
+    keys += [("country-tag", c, t, 0) for c in countries for t in tags]
+    keys += [("area-tag", a, t, 0) for a in areas for t in tags]
     # Tags that go together, both ways round, for the facets of a tag's page.
-    keys += [("tag-tag", t, other) for t in tags for other in tags if other != t]
-    return [(language, kind, first, second) for kind, first, second in keys]
+    keys += [("tag-tag", t, other, 0) for t in tags for other in tags if other != t]
+    if with_triples:
+        keys += [("country-area-tag", c, a, t) for c in countries for a in areas for t in tags]
+    return [(language, kind, first, second, third) for kind, first, second, third in keys]
 
 
 class LinkTallyManager(models.Manager):
@@ -2084,23 +2096,23 @@ class LinkTallyManager(models.Manager):
         # a key seen for the first time starts at its change, a known one moves by it. The
         # language is given once per statement, so a chunk holds as many keys as SQLite's
         # parameter limit allows without it.
-        moves: dict[str, list[tuple[str, int, int, int]]] = defaultdict(list)
-        for (language, kind, first, second), change in delta.items():
-            moves[language].append((kind, first, second, change))
+        moves: dict[str, list[tuple[str, int, int, int, int]]] = defaultdict(list)
+        for (language, kind, first, second, third), change in delta.items():
+            moves[language].append((kind, first, second, third, change))
         connection = connections[self.db]
         qn = connection.ops.quote_name
         table = qn(self.model._meta.db_table)
-        key = ", ".join(qn(name) for name in ("language", "kind", "first", "second"))
+        key = ", ".join(qn(name) for name in ("language", "kind", "first", "second", "third"))
         limit = connection.features.max_query_params
-        per_statement = (limit - 1) // 4 if limit else 1000
+        per_statement = (limit - 1) // 5 if limit else 1000
         with connection.cursor() as cursor:
             for language, rows in moves.items():
                 for start in range(0, len(rows), per_statement):
                     chunk = rows[start : start + per_statement]
-                    values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+                    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
                     cursor.execute(
                         f"INSERT INTO {table} ({key}, {qn('count')}) "
-                        "SELECT %s, column1, column2, column3, column4 "
+                        "SELECT %s, column1, column2, column3, column4, column5 "
                         f"FROM (VALUES {values}) AS moved "
                         # SQLite parses ON CONFLICT after a SELECT only past a WHERE clause.
                         "WHERE true "
@@ -2119,6 +2131,8 @@ class LinkTallyManager(models.Manager):
         """
         article_tallies = self._model("ArticleTally")._default_manager.db_manager(self.db)
         articles = self._model("Article")._default_manager.db_manager(self.db)
+        # Migrations before 0022 count on a state without the third id of a key.
+        with_triples = any(field.name == "third" for field in self.model._meta.concrete_fields)
         with transaction.atomic(using=self.db):
             self._one_writer_at_a_time()
             article_tallies.all().delete()
@@ -2143,7 +2157,7 @@ class LinkTallyManager(models.Manager):
                 links = self._links_of(chunk)
                 counted = []
                 for pk in chunk:
-                    keys = tally_keys(languages[pk], *links[pk])
+                    keys = tally_keys(languages[pk], *links[pk], with_triples=with_triples)
                     if pk in live:
                         for key in keys:
                             totals[key] += 1
@@ -2159,19 +2173,31 @@ class LinkTallyManager(models.Manager):
                 article_tallies.bulk_create(counted, batch_size=1000)
             self.bulk_create(
                 [
-                    self.model(language=language, kind=kind, first=first, second=second, count=n)
-                    for (language, kind, first, second), n in totals.items()
+                    self.model(
+                        language=language,
+                        kind=kind,
+                        first=first,
+                        second=second,
+                        count=n,
+                        **({"third": third} if with_triples else {}),
+                    )
+                    for (language, kind, first, second, third), n in totals.items()
                 ],
                 batch_size=5000,
             )
         return len(live)
 
     def counts(
-        self, kinds: Iterable[str], first: int | None = None, language: str | None = None
+        self,
+        kinds: Iterable[str],
+        first: int | None = None,
+        language: str | None = None,
+        second: int | None = None,
     ) -> dict[str, dict]:
         """Published articles in `language` (by default the page's) per key of these kinds,
-        and this first id if given: {"country": {id: n}, "country-area": {(c, a): n}, …},
-        exactly what `Article.objects.published().in_language(language)` holds."""
+        and these first and second ids if given: {"country": {id: n}, "country-area": {(c, a):
+        n}, "country-area-tag": {(c, a, t): n}, …}, exactly what
+        `Article.objects.published().in_language(language)` holds."""
         self.count_due()
         counts: dict[str, dict] = defaultdict(dict)
         rows = self.filter(
@@ -2179,9 +2205,10 @@ class LinkTallyManager(models.Manager):
         )
         if first is not None:
             rows = rows.filter(first=first)
-        rows = rows.values_list("kind", "first", "second", "count")
-        for kind, first, second, count in rows:
-            counts[kind][(first, second) if "-" in kind else first] = count
+        if second is not None:
+            rows = rows.filter(second=second)
+        for kind, *ids, count in rows.values_list("kind", "first", "second", "third", "count"):
+            counts[kind][tuple(ids[: kind.count("-") + 1]) if "-" in kind else ids[0]] = count
         return counts
 
     def _model(self, name: str) -> type[models.Model]:
@@ -2207,8 +2234,8 @@ class LinkTallyManager(models.Manager):
 
 
 class LinkTally(models.Model):
-    """How many published articles in a language link to a country, area or tag, or to a pair
-    of them.
+    """How many published articles in a language link to a country, area or tag, to a pair
+    of them, or to a country, an area and a tag.
 
     Maintained by the write path and the model signals (`LinkTally.objects.sync`), so the
     home page, the taxonomy lists, the facets and the coverage matrix read a few hundred rows
@@ -2219,20 +2246,23 @@ class LinkTally(models.Model):
     kind = models.CharField(max_length=16)
     first = models.BigIntegerField()
     second = models.BigIntegerField(default=0)
+    third = models.BigIntegerField(default=0)
     count = models.IntegerField(default=0)
 
     objects = LinkTallyManager()
 
     class Meta:
         constraints = [
-            # Also the index every read takes: one language's keys of a few kinds.
+            # Also the index every read takes: one language's keys of a few kinds, or one
+            # country's and area's tags.
             models.UniqueConstraint(
-                fields=["language", "kind", "first", "second"], name="link_tally_key"
+                fields=["language", "kind", "first", "second", "third"], name="link_tally_key"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.language} {self.kind} {self.first}/{self.second}: {self.count}"
+        third = f"/{self.third}" if self.third else ""
+        return f"{self.language} {self.kind} {self.first}/{self.second}{third}: {self.count}"
 
 
 class ArticleTally(models.Model):

@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
@@ -53,6 +54,17 @@ def counted_from_links(language: str) -> dict[str, dict]:
                 Article.objects.published().filter(tags__pk=tag), kinds=("tag",), language=language
             )["tag"].items()
             if other != tag
+        },
+        "country-area-tag": {
+            (country, area, tag): n
+            for country, area in pairs
+            for tag, n in count_links(
+                Article.objects.published()
+                .filter(countries=country)
+                .filter(cooperation_areas=area),
+                kinds=("tag",),
+                language=language,
+            )["tag"].items()
         },
     }
 
@@ -288,3 +300,28 @@ def test_a_scheduled_article_counts_in_its_language_from_its_time(desk, language
         assert link_counts("ja")["country"][desk["uz"].pk] == 1
         assert link_counts("en")["country"][desk["uz"].pk] == 2
         assert_counts_match()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_counts_country_area_tags_and_takes_them_back():
+    kz, energy = make_country("Kazakhstan"), make_area("Energy")
+    make_article("Grid", countries=[kz], areas=[energy], tags=["grid", "solar"])
+    before = [("articles", "0021_article_newest_index")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        old_apps = executor.loader.project_state(before).apps
+        OldLinkTally = old_apps.get_model("articles", "LinkTally")
+        OldArticleTally = old_apps.get_model("articles", "ArticleTally")
+        assert not OldLinkTally.objects.filter(kind="country-area-tag").exists()
+        assert {len(key) for key in OldArticleTally.objects.get().keys} == {4}
+        # The earlier migrations' recount still works on a state without the third id.
+        assert OldLinkTally.objects.rebuild() == 1
+        assert OldLinkTally.objects.filter(kind="country-area", first=kz.pk).get().count == 1
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    triples = LinkTally.objects.filter(kind="country-area-tag", first=kz.pk, second=energy.pk)
+    assert sorted(triples.values_list("third", "count")) == sorted(
+        (tag.pk, 1) for tag in Tag.objects.filter(name__in=["grid", "solar"])
+    )

@@ -73,3 +73,29 @@ def test_list_length_follows_publishing(client, desk):
     assert client.get("/articles/?country=kazakhstan&area=energy").context["paginator"].count == 3
     draft.unpublish(user=None)
     assert client.get("/articles/?tag=grid").context["paginator"].count == 3
+
+
+def counts_links(queries) -> bool:
+    """Whether a query grouped tag links to count them (the facets of an unmaintained
+    selection)."""
+    return any("GROUP BY" in q["sql"] and '"articles_taggedarticle"' in q["sql"] for q in queries)
+
+
+def tag_facets(response) -> dict[str, int]:
+    return {option.label: option.count for option in response.context["facets"].tags}
+
+
+def test_a_country_and_area_list_offers_tags_from_the_maintained_counts(client, desk):
+    url = "/articles/?country=kazakhstan&area=energy"
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    # A and B: both say "grid", only A "solar"; the draft and the Japanese article do not count.
+    assert tag_facets(response) == {"grid": 2, "solar": 1}
+    assert not counts_links(queries.captured_queries)
+
+    draft = Article.objects.get(title="Draft")
+    draft.publish(user=None)
+    assert tag_facets(client.get(url)) == {"grid": 3, "solar": 1}
+    article = Article.objects.get(title="A")
+    article.save_revision(user=None, set_related=lambda: article.tags.set(["wind"]))
+    assert tag_facets(client.get(url)) == {"grid": 2, "wind": 1}
