@@ -3,11 +3,14 @@
 from datetime import datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
 
 from articles.models import Article
+from articles.sitemaps import ArticleSitemap
 from tests.factories import make_area, make_article, make_country, make_scheduled
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +117,61 @@ def test_robots_txt_names_the_sitemap_and_keeps_crawlers_out_of_admin_and_search
     assert "Disallow: /admin/" in lines
     assert "Disallow: /search/" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+def test_the_index_and_the_articles_sitemap_do_no_whole_collection_work_per_request(
+    client, newsroom, settings
+):
+    # Page-cache misses, as between two writes: what is shared per content generation is
+    # read from the cache, and nothing counts or dates every published article again. (The
+    # taxonomy sections date each page from its articles: the page cache keeps them.)
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.endswith("PageCacheMiddleware")]
+    for url in ("/sitemap.xml", "/sitemap-articles.xml"):
+        client.get(url)
+    for url in ("/sitemap.xml", "/sitemap-articles.xml"):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        # Aggregates over published articles, other than the news sitemap's two days.
+        whole = [
+            q["sql"]
+            for q in captured
+            if '"articles_article"' in q["sql"]
+            and ("COUNT(" in q["sql"] or "MAX(" in q["sql"])
+            and '"publish_at" >=' not in q["sql"]
+        ]
+        assert whole == [], url
+
+
+def test_the_index_dates_taxonomy_sections_by_the_latest_article_change(client, newsroom):
+    tree = parse(client, "/sitemap.xml")
+    dated = {
+        entry.findtext("sm:loc", namespaces=NS): entry.findtext("sm:lastmod", namespaces=NS)
+        for entry in tree.xpath("//sm:sitemap", namespaces=NS)
+    }
+    latest = max(article.last_modified for article in Article.objects.published().in_language("en"))
+    for section in ("sections", "articles", "tags", "countries", "areas"):
+        lastmod = dated[f"http://testserver/sitemap-{section}.xml"]
+        assert datetime.fromisoformat(lastmod) == latest, section
+
+    newsroom["old"].save_revision(user=None, comment="A fix")
+    tree = parse(client, "/sitemap.xml")
+    lastmods = tree.xpath("//sm:sitemap/sm:lastmod/text()", namespaces=NS)
+    assert max(datetime.fromisoformat(value) for value in lastmods) == (
+        Article.objects.get(pk=newsroom["old"].pk).updated_at
+    )
+
+
+def test_the_articles_sitemap_is_paged(client, newsroom, settings, monkeypatch):
+    monkeypatch.setattr(ArticleSitemap, "limit", 1)
+    tree = parse(client, "/sitemap.xml")
+    pages = [loc for loc in locations(tree) if "sitemap-articles.xml" in loc]
+    assert pages == [
+        "http://testserver/sitemap-articles.xml",
+        "http://testserver/sitemap-articles.xml?p=2",
+    ]
+    first = locations(parse(client, "/sitemap-articles.xml"))
+    second = locations(parse(client, "/sitemap-articles.xml?p=2"))
+    assert sorted(first + second) == sorted(
+        f"http://testserver{newsroom[name].get_absolute_url()}" for name in ("fresh", "old")
+    )
+    assert client.get("/sitemap-articles.xml?p=3").status_code == 404
