@@ -44,7 +44,7 @@ def article_body_html(article: Article) -> SafeString:
     return expand_image_references(sanitised_html(article))
 
 
-def render_bodies(articles: Iterable[Article]) -> None:
+def attach_body_html(articles: Iterable[Article]) -> None:
     """Give each article its `body_html` with the library images of all of them read in one
     query, rather than one query per body that shows an image (a feed's twenty items)."""
     sanitised = {article.pk: sanitised_html(article) for article in articles}

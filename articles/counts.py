@@ -93,8 +93,8 @@ def link_counts(language: str | None = None) -> dict[str, Counts]:
 
 
 # Read together and shared by the three views of them below; tag pairs are read per tag,
-# and a country's and area's tags per (country, area).
-READ_PER_KEY = ("tag-tag", "country-area-tag")
+# a country's and area's tags per (country, area), and months per place.
+READ_PER_KEY = ("tag-tag", "country-area-tag", "month", "country-month", "area-month")
 SHARED_KINDS = tuple(kind for kind in TALLY_KINDS if kind not in READ_PER_KEY)
 
 
@@ -194,6 +194,26 @@ def tags_in_country_area(country: int, area: int, language: str | None = None) -
         return {tag: count for (_, _, tag), count in counts.get("country-area-tag", {}).items()}
 
     return cached_for_content(f"counts:country-area-tag:{country}:{area}:{language}", read)
+
+
+def articles_per_month(
+    country: int | None = None, area: int | None = None, language: str | None = None
+) -> dict[tuple[int, int], int]:
+    """Published articles in `language` (by default the page's) per (year, month) of their
+    publish time in the site's time zone: all of them, or one country's or area's."""
+    language = language or current_language()
+    if country is not None and area is not None:
+        raise ValueError("Months are counted for a country or an area, not both.")
+    kind, first = ("country-month", country) if country is not None else ("area-month", area)
+    if first is None:
+        kind = "month"
+
+    def read() -> dict[tuple[int, int], int]:
+        counts = LinkTally.objects.counts([kind], first=first, language=language).get(kind, {})
+        # "month" is keyed by the month (202611), the others by (place, month).
+        return {divmod(key if kind == "month" else key[1], 100): n for key, n in counts.items()}
+
+    return cached_for_content(f"counts:{kind}:{first}:{language}", read)
 
 
 def tag_counts_by_place(language: str | None = None) -> dict[str, dict[int, Counts]]:

@@ -22,7 +22,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFee
 from django.utils.html import escape
 from django.utils.translation import gettext
 
-from articles.body import render_bodies
+from articles.body import attach_body_html
 from articles.facets import Selection
 from articles.models import (
     CREDIT_RELATIONS,
@@ -101,7 +101,7 @@ class ArticleFeed(Feed):
     def items(self, obj: FeedSource) -> list[Article]:
         articles = obj.articles.select_related(*CREDIT_RELATIONS)
         items = list(articles.prefetch_related("tags", "corrections")[:FEED_SIZE])
-        render_bodies(items)  # their library images in one query, not one per item
+        attach_body_html(items)  # their library images in one query, not one per item
         return items
 
     def item_title(self, item: Article) -> str:

@@ -1944,7 +1944,9 @@ class SearchDocument(models.Model):
 # What a live article adds to the maintained counts of its language: one per country, area
 # and tag it links to, one per (country, area), (country, tag), (area, tag) and (tag, other
 # tag) pair, which the coverage matrix and the facets of a place or a tag read, and one per
-# (country, area, tag), which the tag facets of a list narrowed to a country and an area read.
+# (country, area, tag), which the tag facets of a list narrowed to a country and an area read;
+# and one for its publish month, alone and with each country and area (`month_key()`), which
+# the archive and the charts of a country's or area's articles per month read.
 # A key is (language, kind, first id, second id or 0, third id or 0): each language's pages
 # count its own.
 TallyKey = tuple[str, str, int, int, int]
@@ -1958,9 +1960,20 @@ TALLY_KINDS = (
     "area-tag",
     "tag-tag",
     "country-area-tag",
+    "month",
+    "country-month",
+    "area-month",
 )
 # The PostgreSQL advisory lock that queues writers of the counts (any number unique to them).
 TALLY_LOCK_KEY = 0x5A11_7A11
+
+
+def month_key(moment: datetime) -> int:
+    """`moment`'s month in the site's time zone as a number, 202611 for November 2026: what
+    the monthly counts are kept by (after a change of TIME_ZONE, `manage.py rebuild_counts`
+    counts again)."""
+    local = timezone.localtime(moment)
+    return local.year * 100 + local.month
 
 
 def tally_keys(
@@ -1968,11 +1981,13 @@ def tally_keys(
     countries: list[int],
     areas: list[int],
     tags: list[int],
+    month: int = 0,
     *,
     with_triples: bool = True,
 ) -> list[TallyKey]:
-    """The keys an article in `language` with these links counts under; `with_triples=False`
-    leaves out the (country, area, tag) ones, for a migration's state that has no `third`."""
+    """The keys an article in `language` with these links, published in `month`
+    (`month_key()`; 0 counts no month), counts under; `with_triples=False` leaves out the
+    (country, area, tag) ones, for a migration's state that has no `third`."""
     # Every live article counts once in its language's total: the length of the plain list.
     keys = [("total", 0, 0, 0)]
     keys += [("country", c, 0, 0) for c in countries]
@@ -1985,6 +2000,10 @@ def tally_keys(
     keys += [("tag-tag", t, other, 0) for t in tags for other in tags if other != t]
     if with_triples:
         keys += [("country-area-tag", c, a, t) for c in countries for a in areas for t in tags]
+    if month:
+        keys += [("month", month, 0, 0)]
+        keys += [("country-month", c, month, 0) for c in countries]
+        keys += [("area-month", a, month, 0) for a in areas]
     return [(language, kind, first, second, third) for kind, first, second, third in keys]
 
 
@@ -2011,9 +2030,11 @@ class LinkTallyManager(models.Manager):
             articles = Article.objects.filter(pk__in=ids)
             # Two writers of one article count it one after the other, each in the language
             # the article has once the other is done.
-            languages = dict(
-                articles.select_for_update().order_by("pk").values_list("pk", "language")
-            )
+            rows = articles.select_for_update().order_by("pk")
+            languages, months = {}, {}
+            for pk, language, publish_at in rows.values_list("pk", "language", "publish_at"):
+                languages[pk] = language
+                months[pk] = month_key(publish_at) if publish_at else 0
             live = set(articles.published().values_list("pk", flat=True))
             waiting = dict(articles.scheduled().values_list("pk", "publish_at"))
             counted = {
@@ -2025,7 +2046,7 @@ class LinkTallyManager(models.Manager):
             replaced, created, retired = [], [], []
             for pk in ids:
                 published = pk in live or pk in waiting
-                keys = tally_keys(languages[pk], *links[pk]) if published else []
+                keys = tally_keys(languages[pk], *links[pk], months[pk]) if published else []
                 before = counted.get(pk)
                 for key in before.keys if before and before.live else []:
                     delta[tuple(key)] -= 1
@@ -2141,10 +2162,11 @@ class LinkTallyManager(models.Manager):
             published = articles.filter(status=Article.Status.PUBLISHED).annotate(
                 is_live=published_condition()
             )
-            languages, live, waiting = {}, set(), {}
+            languages, months, live, waiting = {}, {}, set(), {}
             rows = published.order_by().values_list("pk", "language", "publish_at", "is_live")
             for pk, language, publish_at, is_live in rows:
                 languages[pk] = language
+                months[pk] = month_key(publish_at)
                 if is_live:
                     live.add(pk)
                 else:
@@ -2157,7 +2179,9 @@ class LinkTallyManager(models.Manager):
                 links = self._links_of(chunk)
                 counted = []
                 for pk in chunk:
-                    keys = tally_keys(languages[pk], *links[pk], with_triples=with_triples)
+                    keys = tally_keys(
+                        languages[pk], *links[pk], months[pk], with_triples=with_triples
+                    )
                     if pk in live:
                         for key in keys:
                             totals[key] += 1

@@ -6,9 +6,7 @@ themselves and imports nothing from here.
 
 from __future__ import annotations
 
-from datetime import datetime, time
 from typing import Any
-from urllib.parse import urlencode
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -16,14 +14,13 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.generic import ListView, TemplateView
 
+from articles.counts import articles_per_month
 from articles.coverage import coverage_matrix
 from articles.facets import Selection
-from articles.models import Article
 from articles.taxonomy import with_article_counts
 from articles.views import ArticleListView
 from countries.maps import map_codes, render_region_map
 from countries.models import CooperationArea, Country
-from summit.cache import cached_for_content
 from summit.charts import month_series, render_monthly_chart
 
 
@@ -37,15 +34,13 @@ class CoverageChartMixin:
     """Adds a chart of published articles per month over the last year for the page's selection."""
 
     def coverage_chart(self, subject: str) -> tuple[SafeString, list]:
+        """The chart for a page narrowed to one country or one area, from the maintained
+        counts per month."""
         today = timezone.localdate()
-        start = month_series({}, end=today)[0][0]
-        # Only the months the chart shows: an index range, not every article of the place.
-        articles = self.selection.apply(Article.objects.published().in_language()).filter(
-            publish_at__gte=timezone.make_aware(datetime.combine(start, time.min))
-        )
-        counts = cached_for_content(
-            f"monthly:{start.isoformat()}:{urlencode(self.selection.params())}",
-            articles.monthly_counts,
+        selection = self.selection
+        counts = articles_per_month(
+            country=selection.country.pk if selection.country else None,
+            area=selection.area.pk if selection.area else None,
         )
         series = month_series(counts, end=today)
         title = _("Articles on %(subject)s per month") % {"subject": subject}

@@ -216,6 +216,8 @@ def choose_targets(static_path: str) -> tuple[list[Target], Target]:
         Target("list, country + area", (f"{list_url}?country={country}&area={area}",)),
         Target(f"random searches ({len(searches):,})", tuple(searches)),
         Target("feed", (reverse("articles:feed"),)),
+        Target("country page", (reverse("countries:detail", kwargs={"slug": country}),)),
+        Target("sitemap index", (reverse("sitemap"),)),
     ]
     return measured, Target(
         "warm-up articles",

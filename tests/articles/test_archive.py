@@ -3,8 +3,11 @@
 from datetime import UTC, datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from articles.models import Article
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +79,44 @@ def test_archive_queries_stay_bounded(client, archive, django_assert_max_num_que
     for url in ["/archive/", "/archive/2024/", "/archive/2024/01/"]:
         with django_assert_max_num_queries(10):
             assert client.get(url).status_code == 200
+
+
+def test_the_archive_counts_months_from_the_maintained_counts(client, archive, settings):
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.endswith("PageCacheMiddleware")]
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("articles:archive"))
+    months = {
+        (entry["month"].year, entry["month"].month): entry["count"]
+        for _, entries in response.context["years"]
+        for entry in entries
+    }
+    assert months == {(2025, 2): 1, (2024, 4): 1, (2024, 1): 2, (2023, 11): 1}
+    assert not [q for q in captured if "GROUP BY" in q["sql"]]
+    # A year's page: its months and its length without reading every article of the year.
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("articles:archive_year", kwargs={"year": 2024}))
+    assert response.context["paginator"].count == 3
+    assert [month.month for month in response.context["date_list"]] == [1, 4]
+    assert not [q for q in captured if "DISTINCT" in q["sql"] or "COUNT(" in q["sql"]]
+
+    # Publishing, moving and unpublishing show at once.
+    draft = Article.objects.get(title="April draft")
+    draft.status = Article.Status.PUBLISHED
+    draft.save_revision(user=None)
+    moved = Article.objects.get(title="January two")
+    moved.publish_at = on(2024, 4, 2)
+    moved.save_revision(user=None)
+    Article.objects.get(title="Last year").unpublish(user=None)
+    response = client.get(reverse("articles:archive_year", kwargs={"year": 2024}))
+    counted = [(entry["month"].month, entry["count"]) for entry in response.context["months"]]
+    assert counted == [(1, 1), (4, 2), (5, 1)]
+    assert client.get(reverse("articles:archive_year", kwargs={"year": 2023})).status_code == 404
+
+
+def test_months_are_those_of_the_sites_time_zone(client, settings):
+    settings.TIME_ZONE = "Asia/Tokyo"
+    # 20:00 UTC on 31 January is 05:00 on 1 February in Tokyo.
+    make_article("Late in Tokyo", publish_at=datetime(2024, 1, 31, 20, tzinfo=UTC))
+    response = client.get(reverse("articles:archive_year", kwargs={"year": 2024}))
+    assert [(e["month"].month, e["count"]) for e in response.context["months"]] == [(2, 1)]
+    assert 'href="/archive/2024/02/"' in response.content.decode()

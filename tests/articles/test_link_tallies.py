@@ -66,7 +66,27 @@ def counted_from_links(language: str) -> dict[str, dict]:
                 language=language,
             )["tag"].items()
         },
+        # Months grouped by the database in the site's time zone (TruncMonth).
+        "month": months_of(Article.objects.published().in_language(language)),
+        "country-month": {
+            (country, month): n
+            for country in links["country"]
+            for month, n in months_of(
+                Article.objects.published().in_language(language).filter(countries=country)
+            ).items()
+        },
+        "area-month": {
+            (area, month): n
+            for area in links["area"]
+            for month, n in months_of(
+                Article.objects.published().in_language(language).filter(cooperation_areas=area)
+            ).items()
+        },
     }
+
+
+def months_of(articles) -> dict[int, int]:
+    return {year * 100 + month: n for (year, month), n in articles.monthly_counts().items()}
 
 
 def pairs_of(by_place: dict[int, dict[int, int]]) -> dict[tuple[int, int], int]:

@@ -1,5 +1,10 @@
+from datetime import timedelta
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from countries.models import Country
 from tests.factories import make_area, make_article, make_country
@@ -101,3 +106,19 @@ def test_coverage_chart_counts_published_articles_per_month(client, region):
     page = response.content.decode()
     assert page.count('class="chart-bar"') == 12
     assert "Articles per month as a table" in page
+
+
+def test_coverage_charts_read_the_maintained_counts_per_month(client, region, settings):
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.endswith("PageCacheMiddleware")]
+    kz, energy = region["kz"], region["energy"]
+    three_months_ago = timezone.now() - timedelta(days=92)
+    make_article("Older", countries=[kz], areas=[energy], publish_at=three_months_ago)
+    for url in (kz.get_absolute_url(), energy.get_absolute_url()):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        series = dict(response.context["coverage_series"])
+        month = timezone.localtime(three_months_ago).date().replace(day=1)
+        assert series[month] == 1, url
+        assert sum(series.values()) == (3 if url == kz.get_absolute_url() else 2)
+        # No count per month grouped over the place's articles.
+        assert not [q for q in captured if "GROUP BY" in q["sql"] and "publish_at" in q["sql"]]

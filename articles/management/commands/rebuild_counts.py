@@ -2,7 +2,8 @@
 each in the article's language.
 
 The counts are maintained as articles change; rebuild them after changing rows behind the
-site's back (raw SQL, a hand-edited database) or to check them.
+site's back (raw SQL, a hand-edited database), after changing TIME_ZONE (articles are
+counted per month of their publish time in the site's time zone), or to check them.
 """
 
 from django.core.management.base import BaseCommand
@@ -13,8 +14,8 @@ from summit.cache import bump_content_generation
 
 class Command(BaseCommand):
     help = (
-        "Recount published articles per language, country, area, tag and pair from the link "
-        "tables (the counts the home page, lists, facets and coverage read)."
+        "Recount published articles per language, country, area, tag, pair and month from the "
+        "link tables (the counts the home page, lists, facets, coverage and archive read)."
     )
 
     def handle(self, *args, **options) -> None:
