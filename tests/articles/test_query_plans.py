@@ -103,6 +103,7 @@ def build_newsroom() -> dict[str, str]:
 def hot_pages(samples: dict[str, str]) -> dict[str, str]:
     year, month = samples["month"].split("/")
     return {
+        "home": reverse("home"),
         "list page 1": reverse("articles:list"),
         "list, deepest page": reverse("articles:list") + f"?page={MAX_PAGES}",
         "list, two facets": reverse("articles:list")
@@ -120,6 +121,11 @@ def hot_pages(samples: dict[str, str]) -> dict[str, str]:
         "feed": reverse("articles:feed"),
         "tag feed": reverse("articles:tag_feed", args=[samples["tag"]]),
         "archive month": reverse("articles:archive_month", args=[year, month]),
+        "archive": reverse("articles:archive"),
+        # Not a year's page nor a page of the articles' sitemap: here a year or 1,000
+        # addresses are a good part of the 4,000 articles, where reading the whole table is
+        # the planner's right choice; at 100,000 they read index ranges.
+        "sitemap index": reverse("sitemap"),
         "search, common word": reverse("articles:search") + "?q=uranium",
         "search, common word page 3": reverse("articles:search") + "?q=uranium&page=3",
         "search, misspelling": reverse("articles:search") + "?q=Kazakstan",
