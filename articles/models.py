@@ -829,6 +829,14 @@ class Article(models.Model):
                 condition=Q(status="published", featured=True),
                 name="article_featured_newest_idx",
             ),
+            # The latest change of a language's published articles (the sitemap index), read
+            # from the top of this instead of taking the maximum over all of them.
+            models.Index(
+                F("language"),
+                Greatest("updated_at", "publish_at").desc(),
+                condition=Q(status="published"),
+                name="article_last_modified_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
