@@ -1987,7 +1987,7 @@ def month_key(moment: datetime) -> int:
     """`moment`'s month in the site's time zone as a number, 202611 for November 2026: what
     the monthly counts are kept by (after a change of TIME_ZONE, `manage.py rebuild_counts`
     counts again)."""
-    local = timezone.localtime(moment)
+    local = timezone.localtime(moment, timezone.get_default_timezone())
     return local.year * 100 + local.month
 
 
