@@ -31,9 +31,15 @@ django.setup()
 from django.core.management import call_command
 from django.test import Client
 
-action, argument = sys.argv[1:3]
+action, argument, *rest = sys.argv[1:]
 if action == "import":
     call_command("import_article", argument, "--publish")
+elif action == "rename-country":
+    from countries.models import Country
+
+    country = Country.objects.get(slug=argument)
+    country.name = rest[0]
+    country.save()
 else:
     response = Client().get(argument)
     print(response.headers.get("X-Page-Cache", "-"), response.status_code)
@@ -119,3 +125,20 @@ def test_a_write_in_one_process_shows_in_the_other_at_once(client, shared_cache,
     answer = peer("page", "/")
     assert answer.startswith("miss 200")
     assert "Tokyo funds a railway" not in answer
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_country_renamed_in_one_process_shows_in_the_others_article_page(client, shared_cache):
+    # This process keeps every country per content generation (`places()`): the other's
+    # write moves the generation they share, so the next page here reads them again.
+    kz = make_country("Kazakhstan")
+    story = make_article("Steppe grid", countries=[kz], primary_country=kz)
+    url = story.get_absolute_url()
+    page = client.get(url).content.decode()
+    assert '<a href="/countries/kazakhstan/">Kazakhstan</a>' in page
+
+    peer("rename-country", "kazakhstan", "Qazaqstan")
+    page = client.get(url).content.decode()
+    assert '<p class="kicker"><a href="/countries/kazakhstan/">Qazaqstan</a></p>' in page
+    assert 'class="chip" href="/countries/kazakhstan/">Qazaqstan<' in page
+    assert "Kazakhstan" not in page
