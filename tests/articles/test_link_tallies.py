@@ -68,20 +68,17 @@ def counted_from_links(language: str) -> dict[str, dict]:
         },
         # Months grouped by the database in the site's time zone (TruncMonth).
         "month": months_of(Article.objects.published().in_language(language)),
-        "country-month": {
-            (country, month): n
-            for country in links["country"]
-            for month, n in months_of(
-                Article.objects.published().in_language(language).filter(countries=country)
-            ).items()
-        },
-        "area-month": {
-            (area, month): n
-            for area in links["area"]
-            for month, n in months_of(
-                Article.objects.published().in_language(language).filter(cooperation_areas=area)
-            ).items()
-        },
+        "country-month": months_by_place(language, "countries", links["country"]),
+        "area-month": months_by_place(language, "cooperation_areas", links["area"]),
+    }
+
+
+def months_by_place(language: str, relation: str, places) -> dict[tuple[int, int], int]:
+    published = Article.objects.published().in_language(language)
+    return {
+        (place, month): n
+        for place in places
+        for month, n in months_of(published.filter(**{relation: place})).items()
     }
 
 
