@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.generic.dates import MonthArchiveView, YearArchiveView
 
 from articles.counts import articles_per_month
-from articles.models import Article, ArticleQuerySet
+from articles.models import Article, ArticleQuerySet, cards
 from articles.pagination import DepthLimitedMixin
 
 
@@ -51,6 +51,11 @@ class ArchiveMixin:
 
     def get_paginate_by(self, queryset) -> int:
         return settings.ARTICLES_PER_PAGE
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["articles"] = context["object_list"] = cards(context["object_list"])
+        return context
 
 
 class ArticleYearArchiveView(DepthLimitedMixin, ArchiveMixin, YearArchiveView):

@@ -15,7 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
-from articles.models import Article, ArticleQuerySet, AuthorProfile
+from articles.models import Article, ArticleQuerySet, AuthorProfile, cards
 from articles.pagination import DepthLimitedMixin
 
 
@@ -43,6 +43,7 @@ class AuthorDetailView(DepthLimitedMixin, ListView):
         if context["paginator"].count == 0:
             raise Http404("No published articles by this author.")
         profile = getattr(self.author, "author_profile", None)
+        context["articles"] = context["object_list"] = cards(context["object_list"])
         context["author"] = self.author
         context["author_name"] = AuthorProfile.name_of(self.author)
         context["author_bio"] = profile.bio if profile else ""

@@ -186,8 +186,6 @@ class TaggedArticle(TaggedItemBase):
         indexes = [models.Index(fields=["tag", "content_object"], name="tagged_tag_article_idx")]
 
 
-# What `Article.kicker` reads besides the prefetched countries; select them with the article.
-KICKER_RELATIONS = ("primary_country", "primary_area")
 # What `Article.author_name` reads besides the byline; select it with the article.
 CREDIT_RELATIONS = ("author__author_profile",)
 # The text fields `Article.country_mentions` is read from.
@@ -377,10 +375,9 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(Q(pk=story) | Q(translation_of_id=story))
 
     def for_cards(self) -> ArticleQuerySet:
-        """What a list of article cards shows, fetched without a query per card."""
-        return self.select_related(*CREDIT_RELATIONS, *KICKER_RELATIONS).prefetch_related(
-            "countries"
-        )
+        """Articles with their credit (`CREDIT_RELATIONS`), for a page of cards: `cards()`
+        adds the rest once the page's few articles are fetched."""
+        return self.select_related(*CREDIT_RELATIONS)
 
     def latest_modification(self) -> datetime | None:
         """The latest `last_modified` of these articles, in one query; None when there are none."""
@@ -1416,8 +1413,8 @@ class Article(models.Model):
     def kicker(self) -> Kicker | None:
         """The label above the headline, with its link: the editor's choice, else Summit's.
 
-        Free per card when the article comes from `for_cards()`: the primary country and
-        area are selected with it, its countries prefetched, and the text was read on save.
+        Free per card after `cards()` or `attach_links()`: the primary country and area are
+        the process's copies, the countries are attached, and the text was read on save.
         """
         if self.primary_area_id:
             return Kicker.of(self.primary_area)
@@ -1482,6 +1479,14 @@ def attach_links(articles: Sequence[Article]) -> None:
             article.primary_country = country
         if (area := known.areas.get(article.primary_area_id)) is not None:
             article.primary_area = area
+
+
+def cards(articles: Iterable[Article]) -> list[Article]:
+    """`articles` (fetched with `for_cards()`) as a list, with everything else their cards
+    show: kickers, countries, areas and tags, in one query (`attach_links()`)."""
+    articles = list(articles)
+    attach_links(articles)
+    return articles
 
 
 def _links_sql(connection, ids: list[int]) -> tuple[str, list[int]]:

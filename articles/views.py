@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,12 +12,12 @@ from django.views.generic import DetailView, ListView
 from articles.counts import link_counts, selection_count, tags_in_use, top_tags
 from articles.facets import Selection, selection_facets
 from articles.models import (
-    CREDIT_RELATIONS,
     Article,
     ArticleQuerySet,
     Correction,
     Tag,
     attach_links,
+    cards,
     current_language,
 )
 from articles.pagination import DepthLimitedMixin
@@ -29,17 +28,9 @@ LATEST_COUNT = 8
 HOME_TAG_COUNT = 16
 
 
-def cards(articles: Iterable[Article]) -> list[Article]:
-    """`articles` (fetched with their credit, `CREDIT_RELATIONS`) as a list, with what their
-    cards show besides: kickers, countries, areas and tags, in one query (`attach_links`)."""
-    articles = list(articles)
-    attach_links(articles)
-    return articles
-
-
 def home(request: HttpRequest) -> HttpResponse:
     """The front page: the lead story, the latest articles, the region, areas and top tags."""
-    published = Article.objects.published().in_language().select_related(*CREDIT_RELATIONS)
+    published = Article.objects.published().in_language().for_cards()
     lead = published.filter(featured=True).first() or published.first()
     latest = list(published.exclude(pk=lead.pk)[:LATEST_COUNT]) if lead else []
     cards([lead, *latest] if lead else [])
@@ -72,7 +63,7 @@ class ArticleListView(DepthLimitedMixin, ListView):
     def get_queryset(self) -> ArticleQuerySet:
         self.selection = self.get_selection()
         articles = self.selection.apply(Article.objects.published().in_language())
-        return articles.select_related(*CREDIT_RELATIONS)
+        return articles.for_cards()
 
     def count_key(self) -> str:
         return "articles:" + urlencode(self.selection.params())
@@ -128,7 +119,7 @@ class ArticleDetailView(DetailView):
     def get_queryset(self) -> ArticleQuerySet:
         return (
             self.visible_articles()
-            .select_related(*CREDIT_RELATIONS)
+            .for_cards()
             # Most articles have no correction and no translation: asking in the article's
             # own query saves a query for each of them on most pages.
             .annotate(
@@ -150,12 +141,7 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         article = self.object
-        related = (
-            Article.objects.published()
-            .in_language()
-            .select_related(*CREDIT_RELATIONS)
-            .related_to(article)
-        )
+        related = Article.objects.published().in_language().for_cards().related_to(article)
         # The article's and its related cards' countries, areas and tags in one query.
         attach_links([article, *related])
         context["related_articles"] = related

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
+from articles.models import cards
 from articles.pagination import ArticlePaginator
 from countries.models import CooperationArea, Country
 from events.calendar import build_calendar
@@ -107,7 +108,7 @@ class EventDetailView(DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         event = self.object
-        articles = list(event_articles(event))
+        articles = cards(event_articles(event))
         status_changes = list(event.status_changes.all())
         context.update(
             timeline=build_timeline(status_changes, articles),
