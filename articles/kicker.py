@@ -21,11 +21,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from django.urls import reverse
 from django.utils.translation import gettext, gettext_noop
 
 from countries.models import CooperationArea, Country
 from countries.recognition import recognise
+from summit.addresses import reverse_fixed
 
 # Translators: the kicker of a story about the region as a whole rather than one country.
 REGION_LABEL = gettext_noop("Region")
@@ -45,7 +45,7 @@ class Kicker:
 
     @classmethod
     def region(cls) -> Kicker:
-        return cls(gettext(REGION_LABEL), reverse("countries:list"))
+        return cls(gettext(REGION_LABEL), reverse_fixed("countries:list"))
 
 
 def country_mentions(text: str) -> dict[str, int]:

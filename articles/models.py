@@ -25,7 +25,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, router, transaction
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Window
 from django.db.models.functions import Greatest, Lower, RowNumber, TruncMonth
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -44,6 +43,7 @@ from articles.kicker import Kicker, automatic_kicker, country_mentions
 from countries.models import CooperationArea, Country, places
 from media_library.models import Image
 from summit import images
+from summit.addresses import reverse_one, reverse_slug
 from summit.dates import format_local
 
 WORDS_PER_MINUTE = 220
@@ -169,7 +169,7 @@ class Tag(TagBase):
         return f"{slug}-{i}" if i is not None else slug
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:tag", kwargs={"slug": self.slug})
+        return reverse_slug("articles:tag", self.slug)
 
 
 class TaggedArticle(TaggedItemBase):
@@ -882,8 +882,7 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         # In the article's own language, whatever the page linking to it is in.
-        with translation.override(self.language):
-            return reverse("articles:detail", kwargs={"slug": self.slug})
+        return reverse_slug("articles:detail", self.slug, language=self.language)
 
     def store_rendered_body(self) -> None:
         """Render the body into `body_rendered` unless what is there is already its own."""
@@ -1873,6 +1872,10 @@ reversion.register(
 )
 
 
+# The usernames an author page's address takes (Django's own username characters).
+USERNAME_IN_ADDRESS = re.compile(r"[\w.@+-]{1,150}")
+
+
 class AuthorProfile(models.Model):
     """What readers see about an author on their page; each author edits their own."""
 
@@ -1920,7 +1923,9 @@ class AuthorProfile(models.Model):
     @staticmethod
     def url_of(user: AbstractBaseUser) -> str:
         """The account's author page; it answers 404 until they have something published."""
-        return reverse("articles:author", kwargs={"username": user.get_username()})
+        return reverse_one(
+            "articles:author", "username", user.get_username(), accepts=USERNAME_IN_ADDRESS
+        )
 
 
 class SearchDocument(models.Model):

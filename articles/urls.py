@@ -1,6 +1,9 @@
 from django.urls import path, re_path
 
 from articles import archive, authors, feeds, preview, search_views, taxonomy_views, views
+from articles.models import USERNAME_IN_ADDRESS
+
+USERNAME = USERNAME_IN_ADDRESS.pattern
 
 app_name = "articles"
 
@@ -24,12 +27,12 @@ urlpatterns = [
     path("feed/atom/", feeds.AtomArticleFeed(), name="feed_atom"),
     path("search/", search_views.search_view, name="search"),
     re_path(
-        r"^authors/(?P<username>[\w.@+-]{1,150})/$",
+        rf"^authors/(?P<username>{USERNAME})/$",
         authors.AuthorDetailView.as_view(),
         name="author",
     ),
     re_path(
-        r"^authors/(?P<username>[\w.@+-]{1,150})/feed/$",
+        rf"^authors/(?P<username>{USERNAME})/feed/$",
         feeds.AuthorFeed(),
         name="author_feed",
     ),

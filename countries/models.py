@@ -5,10 +5,10 @@ from dataclasses import dataclass
 import reversion
 from django.core.signals import setting_changed
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from summit.addresses import reverse_slug
 from summit.cache import content_generation
 
 
@@ -61,7 +61,7 @@ class Country(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("countries:detail", kwargs={"slug": self.slug})
+        return reverse_slug("countries:detail", self.slug)
 
     @property
     def alias_list(self) -> list[str]:
@@ -92,7 +92,7 @@ class CooperationArea(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("areas:detail", kwargs={"slug": self.slug})
+        return reverse_slug("areas:detail", self.slug)
 
     @property
     def keyword_list(self) -> list[str]:

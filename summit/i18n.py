@@ -16,11 +16,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
-from django.urls import reverse, translate_url
+from django.urls import translate_url
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+
+from summit.addresses import reverse_fixed
 
 LANGUAGE_CODES = tuple(code for code, _name in settings.LANGUAGES)
 # Addresses outside the language prefixes whose language is the reader's, not the address's.
@@ -68,8 +70,7 @@ class LanguageMiddleware:
 
 
 def language_home(language: str) -> str:
-    with translation.override(language):
-        return reverse("home")
+    return reverse_fixed("home", language=language)
 
 
 @never_cache

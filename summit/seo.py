@@ -24,6 +24,7 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from summit.addresses import reverse_fixed
 from summit.context_processors import site_tagline
 
 SCHEMA = "https://schema.org"
@@ -100,7 +101,7 @@ def publisher(request: HttpRequest) -> dict[str, Any]:
     return {
         "@type": "NewsMediaOrganization",
         "name": settings.SITE_NAME,
-        "url": request.build_absolute_uri(reverse("home")),
+        "url": request.build_absolute_uri(reverse_fixed("home")),
         "logo": {"@type": "ImageObject", "url": default_image_url(request)},
     }
 
@@ -113,7 +114,7 @@ def website(request: HttpRequest) -> dict[str, Any]:
         "@type": "WebSite",
         "name": settings.SITE_NAME,
         "description": site_tagline(),
-        "url": request.build_absolute_uri(reverse("home")),
+        "url": request.build_absolute_uri(reverse_fixed("home")),
         "inLanguage": translation.get_language() or settings.LANGUAGE_CODE,
         "publisher": publisher(request),
         "potentialAction": {

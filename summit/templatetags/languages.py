@@ -8,8 +8,8 @@ from django import template
 from django.http import HttpRequest
 from django.urls import reverse
 
+from summit.addresses import Kept, address_key
 from summit.i18n import LanguageLink, language_links
-from summit.templatetags.chrome import Kept, page_key
 
 register = template.Library()
 
@@ -23,7 +23,7 @@ def page_language_links(
     request: HttpRequest | None, translation_urls: dict[str, str] | None
 ) -> tuple[LanguageLink, ...]:
     """`summit.i18n.language_links()`, computed once per page address and translations."""
-    key = page_key(
+    key = address_key(
         request.get_full_path() if request is not None else None,
         tuple(sorted(translation_urls.items())) if translation_urls is not None else None,
     )
@@ -32,7 +32,7 @@ def page_language_links(
 
 def choose_language_url(code: str) -> str:
     """The switcher's address for `code`; outside the language prefixes, so one per process."""
-    return _links.get(page_key("choose", code), lambda: reverse("choose_language", args=[code]))
+    return _links.get(address_key("choose", code), lambda: reverse("choose_language", args=[code]))
 
 
 @register.inclusion_tag("includes/language_switcher.html", takes_context=True)
