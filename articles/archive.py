@@ -47,7 +47,7 @@ class ArchiveMixin:
     context_object_name = "articles"
 
     def get_queryset(self) -> ArticleQuerySet:
-        return Article.objects.published().in_language().for_cards()
+        return Article.objects.published().in_language()
 
     def get_paginate_by(self, queryset) -> int:
         return settings.ARTICLES_PER_PAGE

@@ -32,7 +32,7 @@ class AuthorDetailView(DepthLimitedMixin, ListView):
             user_model.objects.select_related("author_profile"),
             **{user_model.USERNAME_FIELD: self.kwargs["username"]},
         )
-        return Article.objects.published().in_language().filter(author=self.author).for_cards()
+        return Article.objects.published().in_language().filter(author=self.author)
 
     def count_key(self) -> str:
         return f"author:{self.author.pk}"

@@ -21,6 +21,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.signals import setting_changed
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, router, transaction
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Window
@@ -44,6 +45,7 @@ from countries.models import CooperationArea, Country, places
 from media_library.models import Image
 from summit import images
 from summit.addresses import reverse_one, reverse_slug
+from summit.cache import content_generation
 from summit.dates import format_local
 
 WORDS_PER_MINUTE = 220
@@ -373,11 +375,6 @@ class ArticleQuerySet(models.QuerySet):
         """The article, its original and every translation of that original."""
         story = article.story_id
         return self.filter(Q(pk=story) | Q(translation_of_id=story))
-
-    def for_cards(self) -> ArticleQuerySet:
-        """Articles with their credit (`CREDIT_RELATIONS`), for a page of cards: `cards()`
-        adds the rest once the page's few articles are fetched."""
-        return self.select_related(*CREDIT_RELATIONS)
 
     def latest_modification(self) -> datetime | None:
         """The latest `last_modified` of these articles, in one query; None when there are none."""
@@ -1287,13 +1284,6 @@ class Article(models.Model):
         self.version, self.updated_at = current.version, current.updated_at
         return correction
 
-    @property
-    def latest_correction(self) -> Correction | None:
-        """The newest correction or update note, from the prefetched `corrections` when the
-        view fetched them (the article page does), so a page costs no query per note."""
-        notes = list(self.corrections.all())
-        return notes[-1] if notes else None
-
     def clean(self) -> None:
         if self.lead_image and not self.lead_image_alt.strip():
             raise ValidationError(
@@ -1390,7 +1380,8 @@ class Article(models.Model):
         """The credit readers see: the byline, else the author's name, else the newsroom's.
 
         Cards, the article page, feeds and JSON-LD all read it, so they cannot disagree.
-        Free per card when the article comes from `for_cards()` (CREDIT_RELATIONS).
+        Free per card after `cards()` or `attach_links()` (the process's copy of the account),
+        or when the account was selected with the article (`CREDIT_RELATIONS`).
         """
         if self.byline:
             return self.byline
@@ -1451,11 +1442,13 @@ def tag_order(tag: Tag) -> str:
 
 def attach_links(articles: Sequence[Article]) -> None:
     """Give `articles` their countries, areas and tags (`country_list`, `area_list`,
-    `tag_list`) and their primary country and area, in one query for them all.
+    `tag_list`), their primary country and area, and their author's account and profile (the
+    credit), in one query for them all.
 
-    Countries and areas are the process's copies (`countries.models.places()`): only the
-    link rows and the tags' names are read. The article page used four queries and two
-    joins for what this does in one (issue #12).
+    Countries and areas are the process's copies (`countries.models.places()`), and so are
+    the credited accounts (`credited_accounts()`): only the link rows and the tags' names are
+    read. The article page used four queries and four joins for what this does in one (issue
+    #12).
     """
     if not articles:
         return
@@ -1469,7 +1462,10 @@ def attach_links(articles: Sequence[Article]) -> None:
                 pk = Tag.from_db(connection.alias, ["id", "name", "slug"], [pk, name, slug])
             linked[article_id][kind].append(pk)
     known = places()
+    accounts = credited_accounts({article.author_id for article in articles} - {None})
     for article in articles:
+        if (account := accounts.get(article.author_id)) is not None:
+            article.author = account
         links = linked[article.pk]
         article.country_list = known.in_order(set(links["country"]), known.countries)
         article.area_list = known.in_order(set(links["area"]), known.areas)
@@ -1481,11 +1477,50 @@ def attach_links(articles: Sequence[Article]) -> None:
 
 
 def cards(articles: Iterable[Article]) -> list[Article]:
-    """`articles` (fetched with `for_cards()`) as a list, with everything else their cards
-    show: kickers, countries, areas and tags, in one query (`attach_links()`)."""
+    """`articles` as a list, with everything else their cards show: kickers, credits,
+    countries, areas and tags, in one query (`attach_links()`)."""
     articles = list(articles)
     attach_links(articles)
     return articles
+
+
+# Past this many credited accounts, a process forgets them all and reads them again.
+KEPT_ACCOUNTS = 5_000
+_kept_accounts: tuple[int, dict[int, AbstractBaseUser]] = (0, {})
+
+
+def credited_accounts(ids: Collection[int]) -> dict[int, AbstractBaseUser]:
+    """The accounts with these ids, each with its author profile (or the knowledge that it
+    has none), kept per content generation in each process.
+
+    A card's credit (`Article.author_name`, `author_url`) reads the account and its profile.
+    Selecting them with every list of articles joined two tables and some twenty columns
+    into each statement, which cost more to build than to run (issue #12). Authors are few
+    and any write to an account or a profile moves the content generation, so each process
+    reads an account once per generation, in one query for all a page lacks. The instances
+    are shared by the process's threads: read, never change.
+    """
+    global _kept_accounts
+    generation = content_generation()
+    kept_generation, accounts = _kept_accounts
+    if kept_generation != generation or len(accounts) > KEPT_ACCOUNTS:
+        accounts = {}
+        _kept_accounts = (generation, accounts)
+    missing = [pk for pk in ids if pk not in accounts]
+    if missing:
+        user_model = Article.author.field.related_model
+        for account in user_model.objects.select_related("author_profile").filter(pk__in=missing):
+            accounts[account.pk] = account
+    return {pk: accounts[pk] for pk in ids if pk in accounts}
+
+
+def _forget_accounts(**kwargs: object) -> None:
+    # Tests that swap the cache or the database must not get another setup's rows.
+    global _kept_accounts
+    _kept_accounts = (0, {})
+
+
+setting_changed.connect(_forget_accounts, dispatch_uid="articles_forget_accounts")
 
 
 def _links_sql(connection, ids: list[int]) -> tuple[str, list[int]]:

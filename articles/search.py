@@ -36,7 +36,6 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import (
-    CREDIT_RELATIONS,
     Article,
     ArticleQuerySet,
     attach_links,
@@ -188,12 +187,12 @@ class RankedResults(Sequence):
     @property
     def articles(self) -> ArticleQuerySet:
         """The articles results are fetched from: published ones in the language and
-        selection of the search, with the credit a card shows (`attach_links()` adds the
-        rest to the page's few)."""
+        selection of the search (`attach_links()` adds what cards show to the page's
+        few)."""
         articles = Article.objects.published().in_language(self.language)
         if self.within is not None:
             articles = self.within.apply(articles)
-        return articles.select_related(*CREDIT_RELATIONS)
+        return articles
 
     @cached_property
     def _candidates(self) -> list[Candidate]:

@@ -4,7 +4,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView
@@ -30,7 +30,7 @@ HOME_TAG_COUNT = 16
 
 def home(request: HttpRequest) -> HttpResponse:
     """The front page: the lead story, the latest articles, the region, areas and top tags."""
-    published = Article.objects.published().in_language().for_cards()
+    published = Article.objects.published().in_language()
     lead = published.filter(featured=True).first() or published.first()
     latest = list(published.exclude(pk=lead.pk)[:LATEST_COUNT]) if lead else []
     cards([lead, *latest] if lead else [])
@@ -63,7 +63,7 @@ class ArticleListView(DepthLimitedMixin, ListView):
     def get_queryset(self) -> ArticleQuerySet:
         self.selection = self.get_selection()
         articles = self.selection.apply(Article.objects.published().in_language())
-        return articles.for_cards()
+        return articles
 
     def count_key(self) -> str:
         return "articles:" + urlencode(self.selection.params())
@@ -119,7 +119,6 @@ class ArticleDetailView(DetailView):
     def get_queryset(self) -> ArticleQuerySet:
         return (
             self.visible_articles()
-            .for_cards()
             # Most articles have no correction and no translation: asking in the article's
             # own query saves a query for each of them on most pages.
             .annotate(
@@ -132,19 +131,19 @@ class ArticleDetailView(DetailView):
         self.object = self.get_object()
         if self.object.language != current_language():
             return HttpResponsePermanentRedirect(self.object.get_absolute_url())
-        notes = (
-            Correction.objects.all() if self.object.has_corrections else Correction.objects.none()
-        )
-        prefetch_related_objects([self.object], Prefetch("corrections", queryset=notes))
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         article = self.object
-        related = Article.objects.published().in_language().for_cards().related_to(article)
+        related = Article.objects.published().in_language().related_to(article)
         # The article's and its related cards' countries, areas and tags in one query.
         attach_links([article, *related])
         context["related_articles"] = related
+        # Oldest first, as they were published; most articles have none, known without a query.
+        notes = list(article.corrections.all()) if article.has_corrections else []
+        context["corrections"] = notes
+        context["latest_correction"] = notes[-1] if notes else None
         context["translation_urls"] = translation_urls(article)
         context["translations"] = [
             (code, name, url)

@@ -40,7 +40,6 @@ def event_articles(event: Event) -> ArticleQuerySet:
         Article.objects.published()
         .in_language()
         .filter(Q(pk__in=stories) | Q(translation_of_id__in=stories))
-        .for_cards()
         .order_by("publish_at", "pk")
     )
 

@@ -383,4 +383,4 @@ def test_restoring_an_older_version_keeps_the_notes(story):
     story.add_correction(user=editor, kind="correction", note="Wednesday.")
     first.revision.revert()
     restored = Article.objects.get(pk=story.pk)
-    assert restored.latest_correction.note == "Wednesday."
+    assert [note.note for note in restored.corrections.all()] == ["Wednesday."]
