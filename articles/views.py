@@ -26,6 +26,10 @@ from countries.models import CooperationArea, Country
 
 LATEST_COUNT = 8
 HOME_TAG_COUNT = 16
+# Built once: a queryset copies an expression it is given and never changes it, and building
+# these two took a third of the time the article page spent making its article's statement.
+HAS_CORRECTIONS = Exists(Correction.objects.filter(article=OuterRef("pk")))
+HAS_TRANSLATIONS = Exists(Article.objects.filter(translation_of=OuterRef("pk")))
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -121,10 +125,7 @@ class ArticleDetailView(DetailView):
             self.visible_articles()
             # Most articles have no correction and no translation: asking in the article's
             # own query saves a query for each of them on most pages.
-            .annotate(
-                has_corrections=Exists(Correction.objects.filter(article=OuterRef("pk"))),
-                has_translations=Exists(Article.objects.filter(translation_of=OuterRef("pk"))),
-            )
+            .annotate(has_corrections=HAS_CORRECTIONS, has_translations=HAS_TRANSLATIONS)
         )
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

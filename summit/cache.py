@@ -9,7 +9,10 @@ hunt down. Writers do not call it directly: the apps connect their change signal
 Content also changes with nothing saved: a scheduled article goes live at its time. Apps tell
 the core when that happens next with `register_next_change()`; the instant is cached beside
 the generation (computed once per generation), and the first reader after it moves the
-generation once for everybody. A common request costs one cache read (`get_many` of both).
+generation once for everybody. A common request costs one cache read (`get_many` of both):
+the state read first in a request is kept for the rest of it (the page cache, the kept
+countries, areas and accounts and the shared counts all ask), unless the request itself
+moves the generation.
 
 Work done between two writes is shared by every request and every worker; the first request
 after a write recomputes.
@@ -25,8 +28,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
+from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
@@ -52,6 +57,9 @@ T = TypeVar("T")
 NextChange = Callable[[], datetime | None]
 _MISSING = object()
 _next_change_providers: list[NextChange] = []
+# The state as this request first read it; only set between request_started and
+# request_finished, so commands, shells and tests outside a request always read afresh.
+_this_request = Local()
 
 
 @dataclass(frozen=True)
@@ -100,7 +108,17 @@ def _record_next_change(generation: int) -> datetime | None:
 
 
 def content_state() -> ContentState:
-    """The current generation and next change: one cache read in the common case."""
+    """The current generation and next change: one cache read per request in the common
+    case, the first time it is asked for."""
+    state = getattr(_this_request, "state", None)
+    if state is None:
+        state = _read_content_state()
+        if getattr(_this_request, "open", False):
+            _this_request.state = state
+    return state
+
+
+def _read_content_state() -> ContentState:
     values = cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY])
     generation = values.get(GENERATION_KEY)
     if generation is None:
@@ -132,7 +150,23 @@ def bump_content_generation(**kwargs: object) -> int:
     """Make everything cached for readers stale; usable directly as a signal receiver."""
     generation = _fresh_generation()
     cache.set(GENERATION_KEY, generation, timeout=None)
+    # What this request reads next must see its own write.
+    _this_request.state = None
     return generation
+
+
+def _request_started(**kwargs: object) -> None:
+    _this_request.open = True
+    _this_request.state = None
+
+
+def _request_finished(**kwargs: object) -> None:
+    _this_request.open = False
+    _this_request.state = None
+
+
+request_started.connect(_request_started, dispatch_uid="summit_cache_request_started")
+request_finished.connect(_request_finished, dispatch_uid="summit_cache_request_finished")
 
 
 def cached_for_content(

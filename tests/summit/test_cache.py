@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 
 from summit import cache as summit_cache
@@ -15,6 +16,7 @@ from summit.cache import (
     content_generation,
     content_state,
 )
+from summit.page_cache import CACHE_STATUS_HEADER
 
 
 # The providers of scheduled changes read the database.
@@ -236,3 +238,52 @@ def test_the_file_cache_counts_its_folder_only_now_and_then(tmp_path, monkeypatc
     monkeypatch.setattr(file_cache, "CULL_CHECK_EVERY", 1)
     backend.set("one-more", "x")
     assert len(list(tmp_path.glob("*.djcache"))) < 400
+
+
+def count_state_reads(monkeypatch) -> list[str]:
+    """The cache reads of the content state from now on (calls of `get_many`)."""
+    reads: list[str] = []
+    read = summit_cache.cache.get_many
+
+    def counted(keys, *args, **kwargs):
+        if summit_cache.GENERATION_KEY in keys:
+            reads.append("state")
+        return read(keys, *args, **kwargs)
+
+    monkeypatch.setattr(summit_cache.cache, "get_many", counted)
+    return reads
+
+
+@pytest.mark.django_db
+def test_a_request_reads_the_state_once_and_then_its_own_writes(monkeypatch):
+    content_state()  # records the next change for this generation
+    reads = count_state_reads(monkeypatch)
+    request_started.send(sender=None)
+    try:
+        first = content_generation()
+        assert content_generation() == content_generation() == first
+        assert len(reads) == 1
+        moved = bump_content_generation()
+        assert content_generation() == moved != first
+        assert len(reads) == 2
+    finally:
+        request_finished.send(sender=None)
+    # Outside a request (commands, shells), every call reads afresh: nothing lingers.
+    content_generation()
+    content_generation()
+    assert len(reads) == 4
+
+
+@pytest.mark.django_db
+def test_an_article_page_reads_the_state_once(client, monkeypatch):
+    from tests.factories import make_article
+
+    article = make_article("One read")
+    client.get(article.get_absolute_url())  # the kept places and accounts for this generation
+    bump_content_generation()
+    reads = count_state_reads(monkeypatch)
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert response[CACHE_STATUS_HEADER] == "miss"
+    # The page cache, the kept countries, areas and accounts all asked; one read answered.
+    assert reads == ["state"]
