@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 from django.core.exceptions import BadRequest
 from django.db.models import QuerySet
 from django.http import Http404, QueryDict
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from articles.counts import (
@@ -28,6 +27,7 @@ from articles.counts import (
 )
 from articles.models import Article, ArticleQuerySet, Tag, current_language
 from countries.models import CooperationArea, Country, places
+from summit.addresses import reverse_fixed
 from summit.cache import cached_for_content
 
 SLUG_PATTERN = re.compile(r"^[-\w]{1,220}$")
@@ -92,7 +92,7 @@ class Selection:
 
     def url(self, name: str = "articles:list") -> str:
         query = urlencode(self.params())
-        return reverse(name) + (f"?{query}" if query else "")
+        return reverse_fixed(name) + (f"?{query}" if query else "")
 
     def with_tag(self, tag: Tag) -> Selection:
         return replace(self, tags=(*self.tags, tag))

@@ -14,12 +14,12 @@ from django.conf import settings
 from django.core.paginator import InvalidPage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 
 from articles import search
 from articles.facets import Selection, facets_from_counts
 from articles.models import current_language
 from articles.pagination import ArticlePaginator
+from summit.addresses import reverse_fixed
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class SearchSelection(Selection):
     def url(self, name: str = "articles:search") -> str:
         params = [("q", self.query)] if self.query else []
         query = urlencode([*params, *self.params()])
-        return reverse(name) + (f"?{query}" if query else "")
+        return reverse_fixed(name) + (f"?{query}" if query else "")
 
 
 def search_view(request: HttpRequest) -> HttpResponse:

@@ -52,6 +52,7 @@ from articles.models import (
     published_condition,
 )
 from articles.search import (
+    EXCERPT_AFTER,
     MARK_END,
     MARK_START,
     Candidate,
@@ -351,6 +352,19 @@ def english_stem(word: str) -> str:
     return _stemmers.english.stemWord(word.lower())
 
 
+def english_spans(body: str, lexemes: set[str]) -> list[tuple[int, int]]:
+    """Where the words of `body` whose stem is one of `lexemes` are, as far as a snippet of
+    the first of them reaches (`excerpt()` shows nothing further): stemming every word of
+    every body on a page of results took 5 ms."""
+    spans: list[tuple[int, int]] = []
+    for match in _WORD.finditer(body):
+        if spans and match.start() >= spans[0][1] + EXCERPT_AFTER:
+            break
+        if english_stem(match.group(0)) in lexemes:
+            spans.append(match.span())
+    return spans
+
+
 def snippets(ids: list[int], text: str, parsed: ParsedQuery, language: str) -> dict[int, str]:
     """Body text around the first match, the matches marked.
 
@@ -372,13 +386,7 @@ def snippets(ids: list[int], text: str, parsed: ParsedQuery, language: str) -> d
                 [text, ids],
             )
             rows = cursor.fetchall()
-        return {
-            pk: excerpt(
-                body,
-                [m.span() for m in _WORD.finditer(body) if english_stem(m.group(0)) in lexemes],
-            )
-            for pk, body, lexemes in ((pk, body, set(lexemes)) for pk, body, lexemes in rows)
-        }
+        return {pk: excerpt(body, english_spans(body, set(lexemes))) for pk, body, lexemes in rows}
     query = _query(text, parsed, language)
     if language == "ru":
         # `ts_headline` stems the body once: it knows the words, not their roots.

@@ -413,3 +413,26 @@ def test_snippets_drop_markdown_table_and_link_punctuation():
     assert render_snippet(raw) == (
         "gas revenue Kyrgyzstan Vehicles west; <mark>hydropower</mark> dam"
     )
+
+
+def test_english_snippet_reads_no_further_than_it_shows():
+    from articles.search import EXCERPT_AFTER, excerpt
+    from articles.search_backends import postgres
+
+    words = ["Exports of power grew."] + ["Filler words about nothing much."] * 200
+    body = " ".join(words + ["Power exports again, far beyond the snippet."])
+    lexemes = {"export", "power"}
+    every_span = [
+        match.span()
+        for match in postgres._WORD.finditer(body)
+        if postgres.english_stem(match.group(0)) in lexemes
+    ]
+    spans = postgres.english_spans(body, lexemes)
+    # The same snippet as from every match in the body…
+    assert excerpt(body, spans) == excerpt(body, every_span)
+    assert excerpt(body, spans).startswith("\ue000Exports\ue001 of \ue000power\ue001 grew.")
+    # …from the matches up to where the snippet ends.
+    assert spans == [span for span in every_span if span[0] < every_span[0][1] + EXCERPT_AFTER]
+    assert len(spans) == 2 < len(every_span)
+    # A body with no match is read to its end and gives its opening.
+    assert postgres.english_spans("Nothing here matches.", lexemes) == []
