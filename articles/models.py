@@ -1509,7 +1509,9 @@ def credited_accounts(ids: Collection[int]) -> dict[int, AbstractBaseUser]:
     missing = [pk for pk in ids if pk not in accounts]
     if missing:
         user_model = Article.author.field.related_model
-        for account in user_model.objects.select_related("author_profile").filter(pk__in=missing):
+        # A credit never reads the password hash: it is not kept in every process.
+        credited = user_model.objects.select_related("author_profile").defer("password")
+        for account in credited.filter(pk__in=missing):
             accounts[account.pk] = account
     return {pk: accounts[pk] for pk in ids if pk in accounts}
 

@@ -108,3 +108,32 @@ def test_load_demo_gives_demo_articles_authors_and_stays_idempotent():
     assert get_user_model().objects.count() == users
     assert Article.objects.get(pk=article.pk).author.username == "haruka-morimoto"
     assert not Article.objects.filter(byline="", author__isnull=False).exists()
+
+
+def test_cards_read_each_credited_account_once_per_content_generation(
+    django_assert_num_queries,
+):
+    from articles.models import cards
+
+    writer = make_author("writer", display_name="Aigerim S.")
+    plain = make_author("plain", first_name="Kenji", last_name="Sato")
+    articles = [make_article("One", author=writer), make_article("Two", author=plain)]
+    page = list(Article.objects.filter(pk__in=[a.pk for a in articles]).order_by("title"))
+    cards(page)
+    assert [article.author_name for article in page] == ["Aigerim S.", "Kenji Sato"]
+    assert page[0].author_url == "/authors/writer/"
+    # The password hash is not part of a credit, so no process keeps it.
+    assert "password" in page[0].author.get_deferred_fields()
+
+    again = list(Article.objects.filter(pk__in=[a.pk for a in articles]).order_by("title"))
+    with django_assert_num_queries(1):  # the links; accounts, profiles and places are kept
+        cards(again)
+        assert [article.author_name for article in again] == ["Aigerim S.", "Kenji Sato"]
+
+    # An edit to a profile moves the content generation: the next page shows it.
+    profile = AuthorProfile.objects.get(user=writer)
+    profile.display_name = "A. Seitkali"
+    profile.save()
+    renamed = list(Article.objects.filter(pk=articles[0].pk))
+    cards(renamed)
+    assert renamed[0].author_name == "A. Seitkali"

@@ -420,7 +420,7 @@ def test_english_snippet_reads_no_further_than_it_shows():
     from articles.search_backends import postgres
 
     words = ["Exports of power grew."] + ["Filler words about nothing much."] * 200
-    body = " ".join(words + ["Power exports again, far beyond the snippet."])
+    body = " ".join([*words, "Power exports again, far beyond the snippet."])
     lexemes = {"export", "power"}
     every_span = [
         match.span()
