@@ -62,3 +62,22 @@ if Path("/dev/shm").is_dir():
 # Gunicorn's control socket defaults to one path per user (~/.gunicorn/gunicorn.ctl), so two
 # servers on one machine (a smoke run beside `make bench`) would fight over it; nothing uses it.
 control_socket_disable = True
+
+
+def post_worker_init(worker) -> None:
+    """Leave the objects every request shares out of the garbage collector's full passes.
+
+    A worker holds about 90,000 objects once Django and the URLconf are loaded; they live as
+    long as the process, yet every full collection walked them all (up to 140 ms each under
+    load, a pause for every request in flight): freezing them saved 6–10% of a worker's CPU
+    (`make bench`; issue #12). `gc.freeze()` moves them to a generation the collector never
+    scans; what requests allocate is still collected as before.
+    """
+    import gc
+    from importlib import import_module
+
+    from django.conf import settings
+
+    import_module(settings.ROOT_URLCONF)  # imports every view, so they are frozen too
+    gc.collect()
+    gc.freeze()

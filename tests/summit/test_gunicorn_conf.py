@@ -1,0 +1,43 @@
+"""The production server's settings file (`gunicorn.conf.py`), loaded as gunicorn loads it."""
+
+from __future__ import annotations
+
+import gc
+import runpy
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+CONF = Path(settings.BASE_DIR) / "gunicorn.conf.py"
+
+
+@pytest.fixture
+def conf(monkeypatch) -> dict:
+    for name in ("GUNICORN_WORKERS", "GUNICORN_THREADS", "GUNICORN_BIND", "PORT"):
+        monkeypatch.delenv(name, raising=False)
+    return runpy.run_path(str(CONF))
+
+
+def test_worker_start_freezes_what_is_loaded(conf):
+    """After a worker starts, the objects it loaded (Django, the views the URLconf imports)
+    are out of the collector's reach, so a full collection does not walk them all again."""
+    assert gc.get_freeze_count() == 0
+    try:
+        conf["post_worker_init"](worker=None)
+        frozen = gc.get_freeze_count()
+        # A Django process holds tens of thousands of objects once its views are imported.
+        assert frozen > 10_000
+        # What requests allocate afterwards is still tracked and collected.
+        tracked = [object() for _ in range(3)], {}
+        assert gc.is_tracked(tracked)
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
+def test_defaults_suit_a_small_machine(conf):
+    assert conf["worker_class"] == "gthread"
+    assert conf["threads"] == 4
+    assert 3 <= conf["workers"] <= 12
+    assert conf["bind"] == "127.0.0.1:8000"
