@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import heapq
 import json
 import math
@@ -47,6 +48,7 @@ from summit import images
 from summit.addresses import reverse_one, reverse_slug
 from summit.cache import content_generation
 from summit.dates import format_local
+from summit.statements import Statement
 
 WORDS_PER_MINUTE = 220
 # The usual estimate for adult readers of Japanese (kanji and kana together).
@@ -80,17 +82,17 @@ def current_language() -> str:
 STAFF_BYLINE = gettext_noop("Summit staff")
 
 
-def published_condition(prefix: str = "") -> Q:
+def published_condition(prefix: str = "", now: datetime | None = None) -> Q:
     """The one definition of "public": published status and a publish time that has come.
 
     `prefix` lets related querysets reuse the rule, e.g. `published_condition("articles__")`
     inside a `Count(..., filter=...)`. Scheduled articles go live by themselves because the
-    rule is evaluated at query time.
+    rule is evaluated at query time (`now`, by default the time the query is built).
     """
     return Q(
         **{
             f"{prefix}status": Article.Status.PUBLISHED,
-            f"{prefix}publish_at__lte": timezone.now(),
+            f"{prefix}publish_at__lte": now or timezone.now(),
         }
     )
 
@@ -360,8 +362,8 @@ def _serialized(objects: list[models.Model]) -> list[str]:
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self) -> ArticleQuerySet:
-        return self.filter(published_condition())
+    def published(self, now: datetime | None = None) -> ArticleQuerySet:
+        return self.filter(published_condition(now=now))
 
     def scheduled(self) -> ArticleQuerySet:
         return self.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now())
@@ -397,26 +399,6 @@ class ArticleQuerySet(models.QuerySet):
                 pk__in=TaggedArticle.objects.filter(tag=tag).values("content_object_id")
             )
         return queryset
-
-    def related_to(self, article: Article, limit: int = 4) -> list[Article]:
-        """The `limit` articles of this queryset most related to `article`, each given `score`
-        and `shared` (see `score_related()`).
-
-        Read from the choice stored when the articles were written (`RelatedArticle`): one
-        query, through this queryset, so its visibility rule, `select_related` and
-        `prefetch_related` apply and an article unpublished since drops out at once. An
-        article with nothing stored (written before the choice was kept, or part of a bulk
-        write too large to choose for) is scored as it is read.
-        """
-        chosen = list(
-            self.filter(chosen_for__article=article)
-            .annotate(score=F("chosen_for__score"), shared=F("chosen_for__shared"))
-            .order_by("-score", "-publish_at", "-pk")[:limit]
-        )
-        if chosen or RelatedArticle.objects.filter(article=article).exists():
-            return chosen
-        attach_links([article])
-        return self.score_related(article, limit)
 
     def score_related(self, article: Article, limit: int = 4) -> list[Article]:
         """The `limit` articles of this queryset sharing the most with `article`, scored now,
@@ -1781,7 +1763,7 @@ class RelatedArticle(models.Model):
     """One of an article's related articles, chosen when either of them was last written.
 
     Chosen on write so that reading an article's page is one indexed query rather than a
-    scoring statement (`ArticleQuerySet.related_to()` reads it, `RelatedArticleManager`
+    scoring statement (`related_articles()` reads it, `RelatedArticleManager`
     writes it, from the write path). `score` and `shared` are as `score_related()` gives them.
     """
 
@@ -1804,6 +1786,44 @@ class RelatedArticle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} → {self.related_id} ({self.score})"
+
+
+@functools.cache
+def _chosen_related(limit: int) -> Statement[Article]:
+    """The statement behind `related_articles()`: the stored choice for an article, through
+    the published articles in a language."""
+    return Statement(
+        lambda article_id, language, now: (
+            Article.objects.published(now)
+            .in_language(language)
+            .filter(chosen_for__article=article_id)
+            .annotate(score=F("chosen_for__score"), shared=F("chosen_for__shared"))
+            .order_by("-score", "-publish_at", "-pk")[:limit]
+        ),
+        RelatedArticle._meta.get_field("article"),
+        Article._meta.get_field("language"),
+        Article._meta.get_field("publish_at"),
+    )
+
+
+def related_articles(
+    article: Article, language: str | None = None, limit: int = RELATED_SHOWN
+) -> list[Article]:
+    """The `limit` published articles in `language` (by default the page's) most related to
+    `article`, each given `score` and `shared` (see `ArticleQuerySet.score_related()`).
+
+    Read from the choice stored when the articles were written (`RelatedArticle`): one
+    indexed query, compiled once per process (`summit.statements`), through
+    `Article.objects.published()`, so an article unpublished since drops out at once. An
+    article with nothing stored (written before the choice was kept, or part of a bulk write
+    too large to choose for) is scored as it is read.
+    """
+    language = language or current_language()
+    chosen = _chosen_related(limit)(article.pk, language, timezone.now())
+    if chosen or RelatedArticle.objects.filter(article=article).exists():
+        return chosen
+    attach_links([article])
+    return Article.objects.published().in_language(language).score_related(article, limit)
 
 
 class ArticleImage(models.Model):

@@ -26,9 +26,10 @@ from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from django.views.generic.detail import SingleObjectMixin
 
 from articles.models import Article, ArticleQuerySet
-from articles.views import ArticleDetailView
+from articles.views import ArticleDetailView, with_page_facts
 
 SHARE_SALT = "articles.preview.share"
 # How far ahead of this server's clock a link may be dated: another server's clock may run a
@@ -94,8 +95,12 @@ class ArticlePreviewView(ArticleDetailView):
     template_name = "articles/article_preview.html"
     shared = False
 
-    def visible_articles(self) -> ArticleQuerySet:
-        return Article.objects.all()
+    def get_queryset(self) -> ArticleQuerySet:
+        return with_page_facts(Article.objects.all())
+
+    def get_object(self, queryset: ArticleQuerySet | None = None) -> Article:
+        # Any article, found the way a DetailView finds it; not the public page's statement.
+        return SingleObjectMixin.get_object(self, queryset)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

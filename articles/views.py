@@ -5,8 +5,9 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.generic import DetailView, ListView
 
 from articles.counts import link_counts, selection_count, tags_in_use, top_tags
@@ -19,10 +20,12 @@ from articles.models import (
     attach_links,
     cards,
     current_language,
+    related_articles,
 )
 from articles.pagination import DepthLimitedMixin
 from articles.taxonomy import with_article_counts
 from countries.models import CooperationArea, Country
+from summit.statements import Statement
 
 LATEST_COUNT = 8
 HOME_TAG_COUNT = 16
@@ -112,21 +115,34 @@ class TagListView(ListView):
         return tags_in_use()
 
 
+def with_page_facts(articles: ArticleQuerySet) -> ArticleQuerySet:
+    """`articles` with what the article page asks of its article besides its columns.
+
+    Most articles have no correction and no translation: asking in the article's own query
+    saves a query for each of them on most pages.
+    """
+    return articles.annotate(has_corrections=HAS_CORRECTIONS, has_translations=HAS_TRANSLATIONS)
+
+
+# The article page's article, built and compiled once per process (`summit.statements`).
+PUBLISHED_ARTICLE = Statement(
+    lambda slug, now: with_page_facts(Article.objects.published(now)).filter(slug=slug)[:1],
+    Article._meta.get_field("slug"),
+    Article._meta.get_field("publish_at"),
+)
+
+
 class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
-    def visible_articles(self) -> ArticleQuerySet:
-        # Any language: an article asked for under another language's prefix moves to its own.
-        return Article.objects.published()
-
-    def get_queryset(self) -> ArticleQuerySet:
-        return (
-            self.visible_articles()
-            # Most articles have no correction and no translation: asking in the article's
-            # own query saves a query for each of them on most pages.
-            .annotate(has_corrections=HAS_CORRECTIONS, has_translations=HAS_TRANSLATIONS)
-        )
+    def get_object(self, queryset: ArticleQuerySet | None = None) -> Article:
+        """The published article with the slug, in any language: one asked for under another
+        language's prefix moves to its own."""
+        found = PUBLISHED_ARTICLE(self.kwargs[self.slug_url_kwarg], timezone.now())
+        if not found:
+            raise Http404("No published article has this address.")
+        return found[0]
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.object = self.get_object()
@@ -137,7 +153,7 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         article = self.object
-        related = Article.objects.published().in_language().related_to(article)
+        related = related_articles(article)
         # The article's and its related cards' countries, areas and tags in one query.
         attach_links([article, *related])
         context["related_articles"] = related

@@ -14,6 +14,7 @@ from articles.models import (
     RELATED_KEPT,
     Article,
     RelatedArticle,
+    related_articles,
 )
 from tests.factories import make_area, make_country, make_user
 
@@ -50,7 +51,7 @@ def write(title, *, countries=(), areas=(), tags=(), days_ago=1, status="publish
 
 
 def related(article, limit=4):
-    return list(Article.objects.published().related_to(article, limit))
+    return related_articles(article, "en", limit)
 
 
 def live(article, limit=4):
