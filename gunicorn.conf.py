@@ -69,7 +69,7 @@ def post_worker_init(worker) -> None:
 
     A worker holds about 90,000 objects once Django and the URLconf are loaded; they live as
     long as the process, yet every full collection walked them all (up to 140 ms each under
-    load, a pause for every request in flight): freezing them saved 6–10% of a worker's CPU
+    load, a pause for every request in flight): freezing them saved 6 to 10% of a worker's CPU
     (`make bench`; issue #12). `gc.freeze()` moves them to a generation the collector never
     scans; what requests allocate is still collected as before.
     """

@@ -52,6 +52,8 @@ VENV_BIN = Path(sys.executable).parent
 WRK_SCRIPT = ROOT / "bench" / "wrk.lua"
 CONNECTIONS = (16, 64)
 IN_PROCESS_RUNS = 5
+# Articles each load of the "random articles" row picks from, a share of its own for each
+# number of connections: pages the first load left in the cache are not the second's.
 SAMPLE_ARTICLES = 5000
 # Other articles, read before anything is measured so that every worker thread has opened
 # its connection and filled its process's caches: memory is measured from there.
@@ -70,14 +72,23 @@ SEARCH_PLACES = ["Kazakhstan", "Uzbekistan", "Kyrgyzstan", "Tajikistan", "Turkme
 
 @dataclass(frozen=True)
 class Target:
-    """One row of the table: a fixed path, or many paths picked at random per request."""
+    """One row of the table: a fixed path, or many paths picked at random per request.
+
+    A `shared_out` target gives each load (16, 64 connections) its own share of the paths,
+    so that the pages one load left in the cache are not what the next one asks for.
+    """
 
     name: str
     paths: tuple[str, ...]
+    shared_out: bool = False
 
     @property
     def is_random(self) -> bool:
         return len(self.paths) > 1
+
+    def paths_for(self, load: int) -> tuple[str, ...]:
+        """The paths the run at the `load`-th number of connections picks from."""
+        return self.paths[load :: len(CONNECTIONS)] if self.shared_out else self.paths
 
 
 @dataclass(frozen=True)
@@ -173,9 +184,10 @@ def choose_targets(static_path: str) -> tuple[list[Target], Target]:
     sample = list(
         published.in_language("en")
         .order_by("?")
-        .values_list("slug", flat=True)[: SAMPLE_ARTICLES + WARM_UP_ARTICLES]
+        .values_list("slug", flat=True)[: SAMPLE_ARTICLES * len(CONNECTIONS) + WARM_UP_ARTICLES]
     )
-    slugs, warm_up_slugs = sample[:SAMPLE_ARTICLES], sample[SAMPLE_ARTICLES:]
+    measured_count = SAMPLE_ARTICLES * len(CONNECTIONS)
+    slugs, warm_up_slugs = sample[:measured_count], sample[measured_count:]
     tag_slugs = list(Tag.objects.public().values_list("slug", flat=True))
     country = Country.objects.order_by("pk").values_list("slug", flat=True).first()
     area = CooperationArea.objects.order_by("pk").values_list("slug", flat=True).first()
@@ -209,8 +221,9 @@ def choose_targets(static_path: str) -> tuple[list[Target], Target]:
         ),
         Target("one article", (reverse("articles:detail", kwargs={"slug": slugs[0]}),)),
         Target(
-            f"random articles ({len(slugs):,})",
+            f"random articles ({SAMPLE_ARTICLES:,} per load)",
             tuple(quoted(reverse("articles:detail", kwargs={"slug": s})) for s in slugs),
+            shared_out=True,
         ),
         Target(
             f"random tags ({len(tag_slugs):,})",
@@ -598,11 +611,13 @@ def benchmark(options: argparse.Namespace, workdir: Path) -> None:
     editors = editor_timings()
     connection.close()
 
-    paths_files: dict[str, Path] = {}
+    paths_files: dict[tuple[str, int], Path] = {}
     for target in targets:
         if target.is_random:
-            paths_files[target.name] = workdir / f"paths-{len(paths_files)}.txt"
-            paths_files[target.name].write_text("\n".join(target.paths) + "\n")
+            for load, connections in enumerate(CONNECTIONS):
+                paths_files[target.name, connections] = workdir / f"paths-{len(paths_files)}.txt"
+                paths = target.paths_for(load)
+                paths_files[target.name, connections].write_text("\n".join(paths) + "\n")
     with production_server(dict(os.environ), workdir / "gunicorn.log") as (base, leader):
         print(f"Server up at {base}; warming up…")
         warm_up(base, targets, warm_up_articles, workdir / "paths-warm-up.txt")
@@ -612,9 +627,8 @@ def benchmark(options: argparse.Namespace, workdir: Path) -> None:
             loads[connections] = {}
             for target in targets:
                 wait_until_idle(leader)
-                result = run_wrk(
-                    base, target, connections, options.seconds, paths_files.get(target.name)
-                )
+                paths_file = paths_files.get((target.name, connections))
+                result = run_wrk(base, target, connections, options.seconds, paths_file)
                 loads[connections][target.name] = result
                 print(
                     f"  {connections:>2} connections  {target.name:<32} "
