@@ -10,8 +10,8 @@ place, turning the rows into model instances as the queryset would have.
 The queryset is still what decides what is read (`Article.objects.published()` and the rest),
 so the rules stay in one place; only the compiling is skipped. What a statement cannot reuse
 it refuses loudly, when it is first compiled: an argument whose stand-in is not found among
-the parameters (used in an expression, or not at all), `select_related()`,
-`prefetch_related()`, `values()`.
+the parameters (made into something else, such as a LIKE pattern, or not used at all),
+`select_related()`, `prefetch_related()`, `values()`.
 """
 
 from __future__ import annotations
