@@ -148,7 +148,7 @@ LINK_KINDS = ("country", "area", "tag")
 
 
 class Candidate(NamedTuple):
-    """One match, as the backend found it: enough to rank it and count it in the facets.
+    """One match, as a backend that ranks in Python finds it (`found_among()`).
 
     Backends may hand plain tuples in this shape (a thousand rows straight from the cursor
     cost less than a thousand objects).
@@ -163,15 +163,40 @@ class Candidate(NamedTuple):
     tags: Sequence[int]
 
 
+class Found(NamedTuple):
+    """What a backend's `found()` answers for a search."""
+
+    # The newest matches considered (at most `MAX_CANDIDATES`), most relevant first, newest
+    # first among equals.
+    ranked_ids: list[int]
+    # True when more articles matched than were considered.
+    truncated: bool
+    # How many considered matches link to each country, area and tag: the facet counts.
+    link_counts: dict[str, dict[int, int]]
+
+
+def found_among(candidates: Sequence[Candidate], limit: int) -> Found:
+    """`Found` from up to `limit` + 1 candidates, newest first: the newest `limit` of them
+    ranked and counted."""
+    considered = candidates[:limit]
+    ranked = [candidate[0] for candidate in sorted(considered, key=itemgetter(1))]
+    columns = zip(*considered, strict=True) if considered else iter([()] * 5)
+    *_, countries, areas, tags = columns
+    counts = {
+        kind: dict(Counter(chain.from_iterable(links)))
+        for kind, links in zip(LINK_KINDS, (countries, areas, tags), strict=True)
+    }
+    return Found(ranked, len(candidates) > limit, counts)
+
+
 class RankedResults(Sequence):
     """Search results in rank order, ready for the paginator, costing only what is shown.
 
-    One query finds the candidates: up to `MAX_CANDIDATES` matches, newest first, plus one
-    to tell whether there were more, each with its rank and the ids of its countries, areas
-    and tags (on PostgreSQL from the search documents alone). A page sorts the candidates by
-    rank and fetches only the articles it shows, through the published articles in the
-    search's language and selection (so the visibility rule decides what is shown).
-    `link_counts()` counts the candidates for the facets.
+    One query finds the results (`Found`): the newest `MAX_CANDIDATES` matches, ranked, with
+    whether more matched and how many link to each country, area and tag (on PostgreSQL from
+    the search documents alone). A page fetches only the articles it shows, through the
+    published articles in the search's language and selection (so the visibility rule
+    decides what is shown).
     """
 
     ordered = True  # tells the paginator the order is deliberate
@@ -195,37 +220,27 @@ class RankedResults(Sequence):
         return articles
 
     @cached_property
-    def _candidates(self) -> list[Candidate]:
+    def _found(self) -> Found:
         if self.query.is_empty:
-            return []
-        return backend().candidates(
-            self.text, self.query, self.language, self.within, MAX_CANDIDATES + 1
-        )
+            return Found([], False, {kind: {} for kind in LINK_KINDS})
+        return backend().found(self.text, self.query, self.language, self.within, MAX_CANDIDATES)
 
     @property
-    def candidates(self) -> list[Candidate]:
-        """The matches considered, newest first."""
-        return self._candidates[:MAX_CANDIDATES]
-
-    @property
-    def candidate_ids(self) -> list[int]:
-        return [candidate[0] for candidate in self.candidates]
+    def ranked_ids(self) -> list[int]:
+        """The ids of the matches considered, most relevant first; newest first among
+        equals."""
+        return self._found.ranked_ids
 
     @property
     def is_truncated(self) -> bool:
         """True when more articles match than the search considers."""
-        return len(self._candidates) > MAX_CANDIDATES
-
-    @cached_property
-    def ranked_ids(self) -> list[int]:
-        """The candidates' ids, most relevant first; newest first among equals."""
-        return [candidate[0] for candidate in sorted(self.candidates, key=itemgetter(1))]
+        return self._found.truncated
 
     def __len__(self) -> int:
-        return len(self.candidates)
+        return len(self.ranked_ids)
 
     def count(self) -> int:
-        return len(self.candidates)
+        return len(self.ranked_ids)
 
     def __iter__(self):
         return iter(self[:])
@@ -236,19 +251,15 @@ class RankedResults(Sequence):
         ids = self.ranked_ids[index]
         if not ids:
             return []
-        found = self.articles.filter(pk__in=ids).in_bulk()
+        # Cards show neither the text nor its rendering; snippets read the text themselves.
+        found = self.articles.filter(pk__in=ids).defer("body", "body_rendered").in_bulk()
         page = [found[pk] for pk in ids if pk in found]
         attach_links(page)
         return page
 
     def link_counts(self) -> dict[str, dict[int, int]]:
-        """How many candidates link to each country, area and tag: the facet counts."""
-        columns = zip(*self.candidates, strict=True) if self.candidates else iter([()] * 5)
-        *_, countries, areas, tags = columns
-        return {
-            kind: dict(Counter(chain.from_iterable(links)))
-            for kind, links in zip(LINK_KINDS, (countries, areas, tags), strict=True)
-        }
+        """How many of the matches considered link to each country, area and tag."""
+        return self._found.link_counts
 
 
 def search(

@@ -1,7 +1,7 @@
 """SQLite search: FTS5 tables with one row per article (rowid = id).
 
 Columns: title, dek, tags, places (countries and areas), body. The migrations set each
-table's `rank` to column-weighted BM25; `ranked_ids()` adds the tiers that make a title hit
+table's `rank` to column-weighted BM25; `candidates()` adds the tiers that make a title hit
 outrank any body-only hit, as on PostgreSQL. Deleting an article deletes its rows through
 triggers; everything else goes through `reindex()`.
 
@@ -44,9 +44,11 @@ from articles.search import (
     MARK_END,
     MARK_START,
     Candidate,
+    Found,
     ParsedQuery,
     Phrase,
     excerpt,
+    found_among,
     substring_spans,
     to_fts5,
 )
@@ -224,6 +226,13 @@ def _japanese_filter(parsed: ParsedQuery) -> tuple[str, list]:
         match = " AND ".join(f"({clause})" for clause in indexed)
         tested.insert(0, (f"s.{JAPANESE_TABLE} MATCH %s", [match]))
     return _all_of(tested)
+
+
+def found(
+    text: str, parsed: ParsedQuery, language: str, within: Selection | None, limit: int
+) -> Found:
+    """The newest `limit` matches, ranked, whether more matched, and their facet counts."""
+    return found_among(candidates(text, parsed, language, within, limit + 1), limit)
 
 
 def candidates(

@@ -89,7 +89,7 @@ def test_more_matches_than_considered_keeps_the_newest_and_counts_them(monkeypat
         make_article(f"Grid {days}", body="grid", countries=[kz if days % 2 else uz], days_ago=days)
     results = search.search("grid")
     assert results.is_truncated
-    assert sorted(results.candidate_ids) == sorted(
+    assert sorted(results.ranked_ids) == sorted(
         Article.objects.filter(title__in=["Grid 1", "Grid 2", "Grid 3"]).values_list(
             "pk", flat=True
         )
@@ -105,7 +105,7 @@ def test_facet_counts_are_those_of_the_links_of_exactly_the_results():
     make_article("C", body="grid", countries=[uz], published=False, tags=["Dams"])
     make_article("D", body="other", countries=[kz], tags=["Power"])
     results = search.search("grid")
-    matches = Article.objects.filter(pk__in=results.candidate_ids)
+    matches = Article.objects.filter(pk__in=results.ranked_ids)
     assert results.link_counts() == count_links(matches, language="en")
 
 
@@ -158,11 +158,16 @@ def test_postgres_documents_copy_visibility_and_links_and_follow_updates():
 @pytest.mark.postgres
 @pytest.mark.parametrize("recent", [1, 4, 8, 100])
 @pytest.mark.parametrize("text", ["grid", '"power grid"', "grid -coal"])
-def test_postgres_recent_documents_first_give_the_newest_matches_overall(monkeypatch, recent, text):
-    """However few documents count as recent, the candidates are the newest matches: the
-    recent ones when enough of them match, otherwise all of them."""
+@pytest.mark.parametrize("margin", [0, 10**9], ids=["recent never first", "recent first"])
+def test_postgres_recent_documents_first_give_the_newest_matches_overall(
+    monkeypatch, recent, text, margin
+):
+    """However few documents count as recent, and whether or not the planner's estimate
+    sends the search to them first, the candidates are the newest matches: the recent ones
+    when enough of them match, otherwise all of them."""
     monkeypatch.setattr(search, "MAX_CANDIDATES", 3)
     monkeypatch.setattr(postgres_search, "RECENT_DOCUMENTS", recent)
+    monkeypatch.setattr(postgres_search, "ESTIMATE_MARGIN", margin)
     bodies = ["power grid", "grid power", "power grid coal", "power grid"]
     for days in range(1, 13):
         body = bodies[days % 4] if days % 3 else "nothing here"
@@ -175,6 +180,22 @@ def test_postgres_recent_documents_first_give_the_newest_matches_overall(monkeyp
         "grid -coal": ["Story 1", "Story 4", "Story 5"],
     }[text]
     results = search.search(text)
-    newest_first = Article.objects.filter(pk__in=results.candidate_ids).order_by("-publish_at")
+    newest_first = Article.objects.filter(pk__in=results.ranked_ids).order_by("-publish_at")
     assert [article.title for article in newest_first] == expected
     assert results.is_truncated
+
+
+@pytest.mark.postgres
+def test_postgres_searches_the_recent_documents_first_only_for_words_expected_there():
+    """The recent documents are read first when the planner expects them to hold enough
+    matches (a word in every article), not for a word it expects in a handful."""
+    for days in range(40):
+        body = "power grid" + (" hydrogen" if days == 5 else "")
+        make_article(f"Story {days}", body=body, days_ago=days)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    documents = f"SELECT 1 FROM {SearchDocument._meta.db_table} WHERE vector @@ "
+    common = documents + "to_tsquery('english', 'grid')"
+    rare = documents + "to_tsquery('english', 'hydrogen')"
+    assert postgres_search._expects_enough(common, [], 20)
+    assert not postgres_search._expects_enough(rare, [], 20)
