@@ -2,7 +2,7 @@
 
 `websearch_to_tsquery` reads the reader's syntax, `ts_rank` of the document's `head` (its
 vector without the body) ranks, `ts_headline` makes snippets and pg_trgm offers "did you
-mean". A search reads the search documents alone (`candidates_statement`): they carry copies
+mean". A search reads the search documents alone (`found_statement`): they carry copies
 of what it filters, orders and counts by (`SearchDocument`). Each article's document is built
 for its language, and a search in a language asks the way its documents were built:
 
@@ -38,10 +38,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import snowballstemmer
-from django.contrib.postgres.search import SearchHeadline, SearchQuery
+from django.contrib.postgres.search import SearchHeadline, SearchQueryField
 from django.db import connection
 from django.db.models import QuerySet
-from django.db.models.sql import Query
+from django.db.models.expressions import RawSQL
 
 from articles.models import (
     Article,
@@ -163,18 +163,6 @@ def reindex(ids: list[int]) -> None:
         cursor.execute(_document_sql(), [ids])
 
 
-class RussianQuery(SearchQuery):
-    """The reader's query in Russian, its lexemes stemmed to the roots documents hold."""
-
-    template = "articles_russian_roots(%(function)s(%(expressions)s))"
-
-
-class LexemeQuery(SearchQuery):
-    """A query written in tsquery syntax, taken as it is: no parser, no dictionary."""
-
-    template = "%(expressions)s::tsquery"
-
-
 def bigram_query(parsed: ParsedQuery) -> str:
     """The tsquery (as text) that finds each Japanese word of `parsed` as a substring."""
 
@@ -194,18 +182,15 @@ def bigram_query(parsed: ParsedQuery) -> str:
     return expression
 
 
-def _query(text: str, parsed: ParsedQuery, language: str) -> SearchQuery:
+def _query_sql(text: str, parsed: ParsedQuery, language: str) -> tuple[str, list[str]]:
+    """The reader's query as a tsquery, in SQL with its parameters, the way documents in
+    `language` were built: `websearch_to_tsquery` for English, the same reduced to roots for
+    Russian, bigrams for Japanese (written out: compiling `SearchQuery` expressions through
+    the ORM cost more than the rest of building the search statement)."""
     if language == "ja":
-        return LexemeQuery(bigram_query(parsed))
-    if language == "ru":
-        return RussianQuery(text, search_type="websearch", config=CONFIGS["ru"])
-    return SearchQuery(text, search_type="websearch", config=CONFIGS["en"])
-
-
-def _compiled(expression) -> tuple[str, list]:
-    """SQL and parameters of an ORM expression, for the statements written out here."""
-    query = Query(SearchDocument)
-    return query.get_compiler(connection=connection).compile(expression.resolve_expression(query))
+        return "%s::tsquery", [bigram_query(parsed)]
+    sql = f"websearch_to_tsquery('{CONFIGS[language]}', %s)"
+    return (f"articles_russian_roots({sql})" if language == "ru" else sql), [text]
 
 
 def _documents(language: str, within: Selection | None) -> QuerySet[SearchDocument]:
@@ -331,8 +316,8 @@ def found_statement(
     """
     documents = _documents(language, within).query
     where_sql, where_params = documents.get_compiler(connection=connection).compile(documents.where)
-    query_sql, query_params = _compiled(_query(text, parsed, language))
-    rank_sql, rank_params = _compiled(_query(" or ".join(parsed.words), any_word(parsed), language))
+    query_sql, query_params = _query_sql(text, parsed, language)
+    rank_sql, rank_params = _query_sql(" or ".join(parsed.words), any_word(parsed), language)
     newest = "ORDER BY publish_at DESC, article_id DESC"
     columns = "article_id, publish_at, head, countries, areas, tags"
     wanted = limit + 1
@@ -437,10 +422,13 @@ def snippets(ids: list[int], text: str, parsed: ParsedQuery, language: str) -> d
             )
             rows = cursor.fetchall()
         return {pk: excerpt(body, english_spans(body, set(lexemes))) for pk, body, lexemes in rows}
-    query = _query(text, parsed, language)
-    if language == "ru":
-        # `ts_headline` stems the body once: it knows the words, not their roots.
-        query = SearchQuery(text, search_type="websearch", config=CONFIGS["ru"]) | query
+    # Russian. `ts_headline` stems the body once: it knows the words, not their roots.
+    roots_sql, roots_params = _query_sql(text, parsed, language)
+    query = RawSQL(
+        f"websearch_to_tsquery('{CONFIGS[language]}', %s) || {roots_sql}",
+        [text, *roots_params],
+        output_field=SearchQueryField(),
+    )
     headlines = bodies.annotate(
         snippet=SearchHeadline(
             "body",
