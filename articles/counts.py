@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from copy import copy
 from typing import TypeVar
 
 from django.db.models import Count, Model, Q, QuerySet, Value
@@ -36,6 +37,7 @@ from articles.models import (
     Tag,
     TaggedArticle,
     current_language,
+    known_tags,
     published_condition,
 )
 from summit.cache import cached_for_content
@@ -236,7 +238,8 @@ def with_counts(objects: Iterable[M], counts: Counts) -> list[M]:
 def top_tags(counts: Counts, limit: int, exclude: Sequence[int] = ()) -> list[Tag]:
     """The `limit` most used tags in `counts`, ties by name, each with `article_count`.
 
-    Fetches only the tags that can make the cut, however many tags `counts` holds.
+    Reads only the tags that can make the cut, however many tags `counts` holds, from the
+    process's kept tags (`known_tags()`).
     """
     ranked = sorted(((n, pk) for pk, n in counts.items() if pk not in exclude), reverse=True)
     if not ranked:
@@ -244,7 +247,8 @@ def top_tags(counts: Counts, limit: int, exclude: Sequence[int] = ()) -> list[Ta
     cutoff = ranked[min(limit, len(ranked)) - 1][0]
     # Tags tied with the last one that makes the cut compete by name.
     candidates = [pk for n, pk in ranked if n >= cutoff]
-    tags = with_counts(Tag.objects.filter(pk__in=candidates), counts)
+    # Copies of the process's tags: each page sets its own counts on them.
+    tags = with_counts(map(copy, known_tags(candidates).values()), counts)
     return sorted(tags, key=lambda tag: (-tag.article_count, tag.name))[:limit]
 
 

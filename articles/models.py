@@ -22,7 +22,6 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.core.signals import setting_changed
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, router, transaction
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Window
@@ -46,7 +45,7 @@ from countries.models import CooperationArea, Country, places
 from media_library.models import Image
 from summit import images
 from summit.addresses import reverse_one, reverse_slug
-from summit.cache import content_generation
+from summit.cache import KeptForContent
 from summit.dates import format_local
 from summit.statements import Statement
 
@@ -1466,45 +1465,41 @@ def cards(articles: Iterable[Article]) -> list[Article]:
     return articles
 
 
-# Past this many credited accounts, a process forgets them all and reads them again.
+# Past this many credited accounts or tags, a process forgets them all and reads them again.
 KEPT_ACCOUNTS = 5_000
-_kept_accounts: tuple[int, dict[int, AbstractBaseUser]] = (0, {})
+KEPT_TAGS = 20_000
+
+
+def _read_accounts(ids: list[int]) -> dict[int, AbstractBaseUser]:
+    user_model = Article.author.field.related_model
+    # A credit never reads the password hash: it is not kept in every process.
+    credited = user_model.objects.select_related("author_profile").defer("password")
+    return {account.pk: account for account in credited.filter(pk__in=ids)}
+
+
+_accounts = KeptForContent(_read_accounts, limit=KEPT_ACCOUNTS)
+_tags = KeptForContent(lambda ids: Tag.objects.in_bulk(ids), limit=KEPT_TAGS)
 
 
 def credited_accounts(ids: Collection[int]) -> dict[int, AbstractBaseUser]:
     """The accounts with these ids, each with its author profile (or the knowledge that it
-    has none), kept per content generation in each process.
+    has none), kept per content generation in each process (`KeptForContent`).
 
     A card's credit (`Article.author_name`, `author_url`) reads the account and its profile.
     Selecting them with every list of articles joined two tables and some twenty columns
     into each statement, which cost more to build than to run (issue #12). Authors are few
-    and any write to an account or a profile moves the content generation, so each process
-    reads an account once per generation, in one query for all a page lacks. The instances
+    and any write to an account or a profile moves the content generation. The instances
     are shared by the process's threads: read, never change.
     """
-    global _kept_accounts
-    generation = content_generation()
-    kept_generation, accounts = _kept_accounts
-    if kept_generation != generation or len(accounts) > KEPT_ACCOUNTS:
-        accounts = {}
-        _kept_accounts = (generation, accounts)
-    missing = [pk for pk in ids if pk not in accounts]
-    if missing:
-        user_model = Article.author.field.related_model
-        # A credit never reads the password hash: it is not kept in every process.
-        credited = user_model.objects.select_related("author_profile").defer("password")
-        for account in credited.filter(pk__in=missing):
-            accounts[account.pk] = account
-    return {pk: accounts[pk] for pk in ids if pk in accounts}
+    return _accounts.get_many(ids)
 
 
-def _forget_accounts(**kwargs: object) -> None:
-    # Tests that swap the cache or the database must not get another setup's rows.
-    global _kept_accounts
-    _kept_accounts = (0, {})
-
-
-setting_changed.connect(_forget_accounts, dispatch_uid="articles_forget_accounts")
+def known_tags(ids: Collection[int]) -> dict[int, Tag]:
+    """The tags with these ids, kept per content generation in each process, as the
+    accounts are: facets name the most used tags on every page that has them, and reading
+    them cost a query built through the ORM each time. Shared instances: copy one before
+    setting anything on it."""
+    return _tags.get_many(ids)
 
 
 def _links_sql(connection, ids: list[int]) -> tuple[str, list[int]]:

@@ -11,7 +11,7 @@ the core when that happens next with `register_next_change()`; the instant is ca
 the generation (computed once per generation), and the first reader after it moves the
 generation once for everybody. A common request costs one cache read (`get_many` of both):
 the state read first in a request is kept for the rest of it (the page cache, the kept
-countries, areas and accounts and the shared counts all ask), unless the request itself
+countries, areas, accounts and tags and the shared counts all ask), unless the request itself
 moves the generation.
 
 Work done between two writes is shared by every request and every worker; the first request
@@ -23,15 +23,15 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import ClassVar, Generic, TypeVar
 
 from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache
-from django.core.signals import request_finished, request_started
+from django.core.signals import request_finished, request_started, setting_changed
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
@@ -54,6 +54,8 @@ COMPUTE_POLL_INTERVAL = 0.05
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
 NextChange = Callable[[], datetime | None]
 _MISSING = object()
 _next_change_providers: list[NextChange] = []
@@ -238,3 +240,46 @@ def bump_on_changes_to(*model_classes: type[models.Model]) -> None:
         m2m_changed.connect(
             _bump_now_and_after_commit, sender=model, dispatch_uid=f"{uid}.m2m", weak=False
         )
+
+
+class KeptForContent(Generic[K, V]):
+    """Rows read by key and kept in this process until the content generation moves.
+
+    For the few rows that nearly every page names (authors' accounts, tags): each process
+    reads a key once per generation, in one query for all that a request lacks
+    (`read(missing)` answers what it found, by key). Any write moves the generation, so an
+    edit shows on the next request in every process. The values are shared by the process's
+    threads: read them, never change them. Past `limit` values, all are forgotten and read
+    again as they are asked for.
+    """
+
+    everyone: ClassVar[list[KeptForContent]] = []
+
+    def __init__(self, read: Callable[[list[K]], dict[K, V]], *, limit: int) -> None:
+        self.read = read
+        self.limit = limit
+        self._kept: tuple[int, dict[K, V]] = (0, {})
+        KeptForContent.everyone.append(self)
+
+    def get_many(self, keys: Collection[K]) -> dict[K, V]:
+        generation = content_generation()
+        kept_generation, values = self._kept
+        if kept_generation != generation or len(values) > self.limit:
+            values = {}
+            self._kept = (generation, values)
+        missing = [key for key in keys if key not in values]
+        if missing:
+            values.update(self.read(missing))
+        return {key: values[key] for key in keys if key in values}
+
+    def forget(self) -> None:
+        self._kept = (0, {})
+
+
+def _forget_kept(**kwargs: object) -> None:
+    # Tests that swap the cache or the database must not get another setup's rows.
+    for kept in KeptForContent.everyone:
+        kept.forget()
+
+
+setting_changed.connect(_forget_kept, dispatch_uid="summit_forget_kept")

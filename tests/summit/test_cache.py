@@ -11,6 +11,7 @@ from django.db import transaction
 
 from summit import cache as summit_cache
 from summit.cache import (
+    KeptForContent,
     bump_content_generation,
     cached_for_content,
     content_generation,
@@ -287,3 +288,33 @@ def test_an_article_page_reads_the_state_once(client, monkeypatch):
     assert response[CACHE_STATUS_HEADER] == "miss"
     # The page cache, the kept countries, areas and accounts all asked; one read answered.
     assert reads == ["state"]
+
+
+# The providers of scheduled changes read the database.
+@pytest.mark.django_db
+def test_kept_rows_are_read_once_per_generation_and_only_those_missing():
+    cache.clear()
+    reads = []
+
+    def read(keys):
+        reads.append(sorted(keys))
+        return {key: f"row {key}" for key in keys if key != 404}
+
+    kept = KeptForContent(read, limit=10)
+    assert kept.get_many([1, 2]) == {1: "row 1", 2: "row 2"}
+    assert kept.get_many([2, 3, 404]) == {2: "row 2", 3: "row 3"}
+    assert kept.get_many([1, 3]) == {1: "row 1", 3: "row 3"}
+    assert reads == [[1, 2], [3, 404]]
+    bump_content_generation()
+    assert kept.get_many([1]) == {1: "row 1"}
+    assert reads[-1] == [1]
+
+
+@pytest.mark.django_db
+def test_kept_rows_past_the_limit_are_forgotten_and_read_again():
+    cache.clear()
+    reads = []
+    kept = KeptForContent(lambda keys: reads.append(list(keys)) or dict.fromkeys(keys), limit=2)
+    kept.get_many([1, 2, 3])
+    kept.get_many([1])
+    assert reads == [[1, 2, 3], [1]]

@@ -245,10 +245,15 @@ def test_a_tag_merge_shows_at_once(client, newsroom, django_capture_on_commit_ca
 def test_a_tag_rename_shows_at_once(client, newsroom):
     story = newsroom["story"]
     client.get(story.get_absolute_url())
+    # The facets name their tags from each process's kept tags (`known_tags()`).
+    assert "wind power" in text(client.get("/articles/"))
     tag = Tag.objects.get(name="wind power")
     tag.name = "wind energy"
     tag.save()
     assert "wind energy" in text(client.get(story.get_absolute_url()))
+    facets = text(client.get("/articles/"))
+    assert "wind energy" in facets
+    assert "wind power" not in facets
 
 
 @pytest.mark.parametrize("kind", ["country", "area"])
