@@ -119,10 +119,13 @@ def _lookup(model: type[Country] | type[CooperationArea], values: list[str]):
         return None
     if len(values) > 1:
         raise BadRequest(f"Choose one {model._meta.verbose_name} at a time.")
-    try:
-        return model.objects.get(slug=_valid_slug(values[0]))
-    except model.DoesNotExist:
-        raise Http404(f"No such {model._meta.verbose_name}.") from None
+    slug = _valid_slug(values[0])
+    # The process's copies (`places()`): every country and area, read once per generation.
+    known = places()
+    for place in (known.countries if model is Country else known.areas).values():
+        if place.slug == slug:
+            return place
+    raise Http404(f"No such {model._meta.verbose_name}.")
 
 
 @dataclass(frozen=True)
