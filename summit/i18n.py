@@ -112,17 +112,14 @@ class LanguageLink:
     has_page: bool = True
 
 
-def language_links(
-    request: HttpRequest | None, translation_urls: dict[str, str] | None = None
-) -> list[LanguageLink]:
-    """The same page in each language.
+def language_links(here: str, translation_urls: dict[str, str] | None = None) -> list[LanguageLink]:
+    """The page at the address `here` in each language.
 
     `translation_urls` is given by pages of one article: its published translations by
     language (itself included); a language without one links to that language's home page.
     Every other page exists in every language at its translated address.
     """
     current = translation.get_language() or settings.LANGUAGE_CODE
-    here = request.get_full_path() if request is not None else "/"
     links = []
     for code, name in settings.LANGUAGES:
         has_page = True

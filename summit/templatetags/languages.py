@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django import template
@@ -22,12 +23,22 @@ _links = Kept(limit=512)
 def page_language_links(
     request: HttpRequest | None, translation_urls: dict[str, str] | None
 ) -> tuple[LanguageLink, ...]:
-    """`summit.i18n.language_links()`, computed once per page address and translations."""
+    """`summit.i18n.language_links()`, computed once per page path and translations.
+
+    A query string (a search, a page number, filters) means the same in every language, so
+    it is added to the links of the path's translations rather than making every search an
+    address of its own to translate.
+    """
+    path, _, query = (request.get_full_path() if request is not None else "/").partition("?")
     key = address_key(
-        request.get_full_path() if request is not None else None,
-        tuple(sorted(translation_urls.items())) if translation_urls is not None else None,
+        path, tuple(sorted(translation_urls.items())) if translation_urls is not None else None
     )
-    return _links.get(key, lambda: tuple(language_links(request, translation_urls)))
+    links = _links.get(key, lambda: tuple(language_links(path, translation_urls)))
+    if not query or translation_urls is not None:
+        return links
+    return tuple(
+        replace(link, url=f"{link.url}?{query}") if link.has_page else link for link in links
+    )
 
 
 def choose_language_url(code: str) -> str:

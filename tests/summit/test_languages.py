@@ -167,6 +167,12 @@ def test_other_pages_switch_to_the_same_page(client, story):
     assert links["ru"].endswith("next=/ru/countries/kazakhstan/")
     search = switcher_links(client.get("/ja/search/", {"q": "energy"}).content.decode())
     assert search["en"].endswith("next=/search/%3Fq%3Denergy")
+    # The path's translations are kept per process; each address keeps its own query.
+    another = switcher_links(client.get("/ja/search/", {"q": "uranium"}).content.decode())
+    assert another["en"].endswith("next=/search/%3Fq%3Duranium")
+    assert another["ru"].endswith("next=/ru/search/%3Fq%3Duranium")
+    plain = switcher_links(client.get("/ja/search/").content.decode())
+    assert plain["en"].endswith("next=/search/")
 
 
 def test_feeds_per_language(client, story):
