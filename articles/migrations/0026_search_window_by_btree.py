@@ -9,12 +9,15 @@
 # cheap as before), and for rare ones it takes the words' bitmap alone and checks the time
 # on the few documents it reads.
 
+from importlib import import_module
+
 from django.db import migrations
 
-MATCH_WITH_DAY = """
-CREATE INDEX articles_searchdocument_match ON articles_searchdocument
-USING gin (vector, ((publish_at AT TIME ZONE 'UTC')::date), countries, areas, tags)
-"""
+# Its helper that runs statements on PostgreSQL only (SQLite has no such index), and the
+# index it made, which going back restores.
+copies = import_module("articles.migrations.0020_search_document_copies")
+run_on_postgres = copies.run_on_postgres
+MATCH_WITH_DAY = copies.MATCH_INDEX
 MATCH = """
 CREATE INDEX articles_searchdocument_match ON articles_searchdocument
 USING gin (vector, countries, areas, tags)
@@ -27,16 +30,6 @@ POSTGRES_BACKWARDS = [
     "DROP INDEX IF EXISTS articles_searchdocument_match",
     MATCH_WITH_DAY,
 ]
-
-
-def run_on_postgres(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return run
 
 
 class Migration(migrations.Migration):
