@@ -243,7 +243,6 @@ class RankedResults(Sequence):
         ids = self.ranked_ids[index]
         if not ids:
             return []
-        # Cards show neither the text nor its rendering; snippets read the text themselves.
         found = {
             article.pk: article
             for article in _page_of(len(ids))(timezone.now(), self.language, *ids)
