@@ -783,6 +783,14 @@ class Article(models.Model):
             # Related articles of a translation: the newest of its language on each link,
             # read from the top of this index instead of filtering every article.
             models.Index(fields=["language", "id"], name="article_language_id_idx"),
+            # The pages of a language's sitemap are id ranges: every 500th published id is
+            # read from this (publish time included), once per content generation, without
+            # reading the table or sorting (articles.sitemaps.page_starts).
+            models.Index(
+                fields=["language", "id", "publish_at"],
+                condition=Q(status="published"),
+                name="article_published_id_idx",
+            ),
             # Each language's list is a range of it, however few articles a language has.
             models.Index(
                 fields=["language", "-publish_at", "-id"],

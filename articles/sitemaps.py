@@ -18,7 +18,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -38,9 +39,8 @@ from summit.cache import cached_for_content
 NEWS_WINDOW = timedelta(days=2)
 # Google News reads at most 1,000 articles from one news sitemap.
 NEWS_LIMIT = 1000
-# Addresses per page of the articles' sitemap (the protocol allows 50,000): a page is built
-# in a fraction of a second, and the deepest reads a short index range past its offset.
-ARTICLES_PER_SITEMAP = 1000
+# Addresses per page of the articles' sitemap (the protocol allows 50,000).
+ARTICLES_PER_SITEMAP = 500
 
 
 def latest_article_change() -> datetime | None:
@@ -57,6 +57,49 @@ class CountedPaginator(Paginator):
     def __init__(self, object_list: Any, per_page: int, count: int) -> None:
         super().__init__(object_list, per_page)
         self.count = count
+
+
+def page_starts(per_page: int) -> list[int]:
+    """The id of the first article on each page of the articles' sitemap in the page's
+    language: every `per_page`th published article by id. Shared until the content changes.
+
+    Pages are id ranges between these, read through the primary key: with an OFFSET past
+    every earlier page, the deepest pages read 94,000 rows first at 100,000 articles (240-300
+    ms a page). Finding the starts reads every published id once per content generation,
+    from an index (`article_published_id_idx`, about 13 ms at 100,000), and only the articles'
+    pages need them: the index counts its pages from the maintained count.
+    """
+
+    def compute() -> list[int]:
+        ids = Article.objects.published().in_language().values("pk").order_by()
+        if connection.vendor != "postgresql":
+            return list(ids.order_by("pk").values_list("pk", flat=True))[::per_page]
+        sql, params = ids.query.sql_with_params()
+        # Sliced in the database: sending 100,000 ids to Python took three times as long.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT ids[n] FROM (SELECT array_agg(id ORDER BY id) AS ids"
+                f" FROM ({sql}) published (id)) agg,"
+                " generate_series(1, coalesce(array_length(ids, 1), 0), %s) n ORDER BY n",
+                [*params, per_page],
+            )
+            return [start for (start,) in cursor.fetchall()]
+
+    return cached_for_content(f"sitemaps:page-starts:{current_language()}:{per_page}", compute)
+
+
+class IdRangePaginator(CountedPaginator):
+    """Pages of published articles by id (`page_starts`), counted by the maintained count."""
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        starts = page_starts(self.per_page)
+        if number > len(starts):  # the count and the starts disagree only around a write
+            return self._get_page(self.object_list.none(), number, self)
+        on_page = self.object_list.filter(pk__gte=starts[number - 1])
+        if number < len(starts):
+            on_page = on_page.filter(pk__lt=starts[number])
+        return self._get_page(on_page.order_by("pk"), number, self)
 
 
 class AlternatesMixin:
@@ -85,16 +128,39 @@ class AlternatesMixin:
         return locations
 
 
-class ArticleSitemap(AlternatesMixin, Sitemap):
+class ArticleSitemap(Sitemap):
+    """Published articles in the page's language, each with its story's other published
+    versions as alternates."""
+
     limit = ARTICLES_PER_SITEMAP
 
-    def alternate_locations(self, item: Article, urls: list[dict[str, Any]]) -> dict[str, str]:
-        if not hasattr(self, "_stories"):
-            self._stories = story_alternates([url["item"] for url in urls])
-        return self._stories.get(item.story_id, {})
+    def _urls(self, page: Any, protocol: str, domain: str) -> list[dict[str, Any]]:
+        # What `Sitemap._urls` makes of each item, without asking for the priority, change
+        # frequency and alternates one item at a time (a page holds a thousand).
+        articles = list(self.paginator.page(page).object_list)
+        stories = story_alternates(articles)
+        site = f"{protocol}://{domain}"
+        urls = []
+        for article in articles:
+            versions = stories.get(article.story_id, {})
+            urls.append(
+                {
+                    "item": article,
+                    "location": site + article.get_absolute_url(),
+                    "lastmod": article.last_modified,
+                    "news": None,
+                    "alternates": [
+                        {"lang_code": code, "location": site + versions[code]}
+                        for code, _name in settings.LANGUAGES
+                        if code in versions
+                    ],
+                }
+            )
+        self.latest_lastmod = max((url["lastmod"] for url in urls), default=None)
+        return urls
 
     def items(self) -> ArticleQuerySet:
-        # Only what a sitemap row needs: 50,000 rows per page stay light.
+        # Only what a sitemap row needs.
         return (
             Article.objects.published()
             .in_language()
@@ -106,7 +172,7 @@ class ArticleSitemap(AlternatesMixin, Sitemap):
 
     @property
     def paginator(self) -> Paginator:
-        return CountedPaginator(self.items(), self.limit, selection_count() or 0)
+        return IdRangePaginator(self.items(), self.limit, selection_count() or 0)
 
     def get_latest_lastmod(self) -> datetime | None:
         # For the index: instead of Django's default walk over every item.
@@ -150,19 +216,33 @@ class NewsSitemap(ArticleSitemap):
 
 
 def story_alternates(articles: list[Article]) -> dict[int, dict[str, str]]:
-    """{story id: {language: address}} for the stories of these articles, in one query."""
-    stories = {article.story_id for article in articles}
-    if not stories:
+    """{story id: {language: address}} for the stories of these articles that have more than
+    one published version, in one query that reads only the other versions.
+
+    Most articles are stories of one: reading every story's versions to learn that took
+    longer than the rest of the page. The translations of the originals among these articles
+    are read as one range of the `translation_of` index (a page of the articles' sitemap is an
+    id range), not looked up id by id; what the range holds besides is left out below.
+    """
+    if not articles:
         return {}
-    versions = (
+    stories = {article.story_id for article in articles}
+    originals_of_translations = {article.translation_of_id for article in articles} - {None}
+    ids = [article.pk for article in articles]
+    others = list(
         Article.objects.published()
-        .filter(Q(pk__in=stories) | Q(translation_of_id__in=stories))
+        .filter(
+            Q(translation_of__gte=min(ids), translation_of__lte=max(ids))
+            | Q(translation_of_id__in=originals_of_translations)
+            | Q(pk__in=originals_of_translations)
+        )
         .only("slug", "language", "translation_of")
     )
+    translated = {version.story_id for version in others} & stories
     alternates: dict[int, dict[str, str]] = {}
-    for version in versions:
+    for version in [*others, *(a for a in articles if a.story_id in translated)]:
         alternates.setdefault(version.story_id, {})[version.language] = version.get_absolute_url()
-    return alternates
+    return {story: versions for story, versions in alternates.items() if len(versions) > 1}
 
 
 class LatestChangeSitemap(AlternatesMixin, Sitemap):

@@ -178,6 +178,7 @@ def choose_targets(static_path: str) -> tuple[list[Target], Target]:
     from django.urls import reverse
 
     from articles.models import Article, Tag
+    from articles.sitemaps import ArticleSitemap
     from countries.models import CooperationArea, Country
 
     published = Article.objects.published()
@@ -210,6 +211,7 @@ def choose_targets(static_path: str) -> tuple[list[Target], Target]:
 
     list_url = reverse("articles:list")
     last_page = max(1, -(-published.count() // settings.ARTICLES_PER_PAGE))
+    sitemap_pages = max(1, -(-published.in_language("en").count() // ArticleSitemap.limit))
     deep_page = deepest_page_answering(Client(), list_url, last_page)
     measured = [
         Target("static file", (static_path,)),
@@ -234,6 +236,10 @@ def choose_targets(static_path: str) -> tuple[list[Target], Target]:
         Target("feed", (reverse("articles:feed"),)),
         Target("country page", (reverse("countries:detail", kwargs={"slug": country}),)),
         Target("sitemap index", (reverse("sitemap"),)),
+        Target(
+            f"articles' sitemap, page {sitemap_pages} (last)",
+            (reverse("sitemap_section", args=["articles"]) + f"?p={sitemap_pages}",),
+        ),
     ]
     return measured, Target(
         "warm-up articles",

@@ -11,6 +11,7 @@ from lxml import etree
 
 from articles.models import Article
 from articles.sitemaps import ArticleSitemap
+from summit.cache import bump_content_generation
 from tests.factories import make_area, make_article, make_country, make_scheduled
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +75,7 @@ def test_article_sitemap_lists_only_published_articles_with_last_change(client, 
     lastmod = datetime.fromisoformat(urls[f"http://testserver{fresh.get_absolute_url()}"])
     assert abs(lastmod - max(fresh.updated_at, fresh.publish_at)) < timedelta(seconds=1)
     Article.objects.filter(pk=old.pk).update(updated_at=timezone.now() + timedelta(hours=1))
+    bump_content_generation()  # what the write path does; update() bypasses it
     tree = parse(client, reverse("sitemap_section", kwargs={"section": "articles"}))
     newer = tree.xpath(
         f"//sm:url[sm:loc='http://testserver{old.get_absolute_url()}']/sm:lastmod/text()",
@@ -175,3 +177,52 @@ def test_the_articles_sitemap_is_paged(client, newsroom, settings, monkeypatch):
         f"http://testserver{newsroom[name].get_absolute_url()}" for name in ("fresh", "old")
     )
     assert client.get("/sitemap-articles.xml?p=3").status_code == 404
+
+
+def articles_sitemap_pages(client) -> list[list[str]]:
+    """The addresses on each page of the articles' sitemap, as the index lists the pages."""
+    index = locations(parse(client, "/sitemap.xml"))
+    pages = [loc.removeprefix("http://testserver") for loc in index if "sitemap-articles" in loc]
+    return [locations(parse(client, page)) for page in pages]
+
+
+def test_the_articles_sitemap_pages_are_id_ranges_read_without_an_offset(
+    client, newsroom, settings, monkeypatch
+):
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.endswith("PageCacheMiddleware")]
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    more = [make_article(f"More {n}") for n in range(5)]
+    make_article("Japanese", language="ja")
+    published = [newsroom["fresh"], newsroom["old"], *more]
+
+    pages = articles_sitemap_pages(client)
+    # Seven published English articles, two a page, oldest id first; drafts, scheduled
+    # articles and other languages' articles on none.
+    assert pages == [
+        [f"http://testserver{article.get_absolute_url()}" for article in pair]
+        for pair in (published[0:2], published[2:4], published[4:6], published[6:7])
+    ]
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/sitemap-articles.xml?p=4")
+    (page_query,) = [q["sql"] for q in captured if '"articles_article"."updated_at"' in q["sql"]]
+    assert "OFFSET" not in page_query.upper()
+    assert '"articles_article"."id" >=' in page_query
+
+
+def test_a_new_article_joins_the_last_page_of_the_articles_sitemap(client, newsroom, monkeypatch):
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    make_article("Third")
+    before = articles_sitemap_pages(client)
+    assert [len(page) for page in before] == [2, 1]
+    newest = make_article("Newest")
+    after = articles_sitemap_pages(client)
+    # Pages are id ranges: the earlier pages keep their addresses for crawlers.
+    assert after == [before[0], [*before[1], f"http://testserver{newest.get_absolute_url()}"]]
+
+
+def test_a_page_the_count_promises_but_the_ranges_lack_is_empty_not_an_error(
+    client, newsroom, monkeypatch
+):
+    # Around a write the maintained count and the pages' ranges may disagree for a moment.
+    monkeypatch.setattr("articles.sitemaps.page_starts", lambda per_page: [])
+    assert locations(parse(client, "/sitemap-articles.xml")) == []
