@@ -3,6 +3,7 @@ from datetime import date, datetime
 from django import template
 from django.utils.safestring import SafeString
 
+from summit.dates import day_label
 from summit.rendering import render_markdown
 
 register = template.Library()
@@ -27,3 +28,10 @@ def html_datetime(value: datetime | date | None) -> str:
     if not isinstance(value, datetime):
         return value.isoformat()
     return value.replace(microsecond=0).isoformat()
+
+
+@register.filter(name="day_label", expects_localtime=True)
+def day_label_filter(value: datetime | date | None, format_name: str = "DATE_FORMAT") -> str:
+    """`{{ article.publish_at|day_label:"DATE_FORMAT" }}`: `date` with a named date format,
+    each day formatted once per language (`summit.dates.day_label`)."""
+    return day_label(value, format_name) if value else ""
