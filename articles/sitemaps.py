@@ -136,7 +136,7 @@ class ArticleSitemap(Sitemap):
 
     def _urls(self, page: Any, protocol: str, domain: str) -> list[dict[str, Any]]:
         # What `Sitemap._urls` makes of each item, without asking for the priority, change
-        # frequency and alternates one item at a time (a page holds a thousand).
+        # frequency and alternates one item at a time (a page holds hundreds).
         articles = list(self.paginator.page(page).object_list)
         stories = story_alternates(articles)
         site = f"{protocol}://{domain}"
@@ -215,24 +215,35 @@ class NewsSitemap(ArticleSitemap):
         return urls
 
 
+# Ids at most this many times as far apart as there are articles count as close together.
+CLOSE_IDS = 4
+
+
 def story_alternates(articles: list[Article]) -> dict[int, dict[str, str]]:
     """{story id: {language: address}} for the stories of these articles that have more than
     one published version, in one query that reads only the other versions.
 
     Most articles are stories of one: reading every story's versions to learn that took
-    longer than the rest of the page. The translations of the originals among these articles
-    are read as one range of the `translation_of` index (a page of the articles' sitemap is an
-    id range), not looked up id by id; what the range holds besides is left out below.
+    longer than the rest of the page. When the articles' ids lie close together, as on a page
+    of the articles' sitemap (an id range), the translations of the originals among them are
+    read as one range of the `translation_of` index rather than id by id; what the range holds
+    besides is left out below. Ids far apart are looked up one by one: a range over them could
+    hold every translation there is.
     """
     if not articles:
         return {}
     stories = {article.story_id for article in articles}
     originals_of_translations = {article.translation_of_id for article in articles} - {None}
     ids = [article.pk for article in articles]
+    low, high = min(ids), max(ids)
+    if high - low < CLOSE_IDS * len(ids):
+        translations = Q(translation_of__gte=low, translation_of__lte=high)
+    else:
+        translations = Q(translation_of_id__in=stories)
     others = list(
         Article.objects.published()
         .filter(
-            Q(translation_of__gte=min(ids), translation_of__lte=max(ids))
+            translations
             | Q(translation_of_id__in=originals_of_translations)
             | Q(pk__in=originals_of_translations)
         )

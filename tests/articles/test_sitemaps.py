@@ -10,7 +10,7 @@ from django.utils import timezone
 from lxml import etree
 
 from articles.models import Article
-from articles.sitemaps import ArticleSitemap
+from articles.sitemaps import ArticleSitemap, story_alternates
 from summit.cache import bump_content_generation
 from tests.factories import make_area, make_article, make_country, make_scheduled
 
@@ -226,3 +226,22 @@ def test_a_page_the_count_promises_but_the_ranges_lack_is_empty_not_an_error(
     # Around a write the maintained count and the pages' ranges may disagree for a moment.
     monkeypatch.setattr("articles.sitemaps.page_starts", lambda per_page: [])
     assert locations(parse(client, "/sitemap-articles.xml")) == []
+
+
+@pytest.mark.parametrize("far_apart", [False, True], ids=["ids close together", "ids far apart"])
+def test_story_alternates_name_every_published_version_of_translated_stories(far_apart):
+    original = make_article("Original", slug="original")
+    japanese = make_article("Japanese", slug="japanese", language="ja", translation_of=original)
+    make_article("Russian draft", language="ru", translation_of=original, published=False)
+    alone = make_article("Alone", slug="alone", **({"pk": 10_000} if far_apart else {}))
+    en = {article.pk: article for article in Article.objects.filter(language="en")}
+    ja = Article.objects.get(pk=japanese.pk)
+
+    # An English page: its original has a Japanese version, the other article none.
+    assert story_alternates([en[original.pk], en[alone.pk]]) == {
+        original.pk: {"en": "/articles/original/", "ja": "/ja/articles/japanese/"}
+    }
+    # A Japanese page, where the translation is listed and its original is not.
+    assert story_alternates([ja, en[alone.pk]]) == {
+        original.pk: {"en": "/articles/original/", "ja": "/ja/articles/japanese/"}
+    }
