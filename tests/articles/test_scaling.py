@@ -38,6 +38,8 @@ PAGES = [
     "/areas/",
     "/areas/energy/",
     "/coverage/",
+    "/sitemap.xml",
+    "/sitemap-articles.xml",
 ]
 # Pages whose counts come from the cache: a warm cache must save them queries.
 COUNTING_PAGES = {page for page in PAGES if page not in {"/articles/{slug}/"}}

@@ -233,7 +233,8 @@ def test_story_alternates_name_every_published_version_of_translated_stories(far
     original = make_article("Original", slug="original")
     japanese = make_article("Japanese", slug="japanese", language="ja", translation_of=original)
     make_article("Russian draft", language="ru", translation_of=original, published=False)
-    alone = make_article("Alone", slug="alone", **({"pk": 10_000} if far_apart else {}))
+    far = {"pk": original.pk + 10_000} if far_apart else {}
+    alone = make_article("Alone", slug="alone", **far)
     en = {article.pk: article for article in Article.objects.filter(language="en")}
     ja = Article.objects.get(pk=japanese.pk)
 
