@@ -32,7 +32,9 @@ workers = _env_int("GUNICORN_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 
 # connection (CONN_MAX_AGE in settings), so PostgreSQL sees at most workers * threads
 # connections: keep that under its max_connections (100 by default).
 threads = _env_int("GUNICORN_THREADS", 4)
-worker_class = "gthread"
+# Gunicorn's gthread worker, except that a worker with every thread busy leaves new connections
+# to the others (summit/workers.py): gthread alone let one worker take most of the clients.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or "summit.workers.BalancedThreadWorker"
 
 # A request still running after `timeout` seconds is a bug or an overload; the worker is killed
 # and restarted rather than letting requests queue behind it for ever.

@@ -14,7 +14,13 @@ CONF = Path(settings.BASE_DIR) / "gunicorn.conf.py"
 
 @pytest.fixture
 def conf(monkeypatch) -> dict:
-    for name in ("GUNICORN_WORKERS", "GUNICORN_THREADS", "GUNICORN_BIND", "PORT"):
+    for name in (
+        "GUNICORN_WORKERS",
+        "GUNICORN_THREADS",
+        "GUNICORN_WORKER_CLASS",
+        "GUNICORN_BIND",
+        "PORT",
+    ):
         monkeypatch.delenv(name, raising=False)
     return runpy.run_path(str(CONF))
 
@@ -37,7 +43,13 @@ def test_worker_start_freezes_what_is_loaded(conf):
 
 
 def test_defaults_suit_a_small_machine(conf):
-    assert conf["worker_class"] == "gthread"
+    # gthread, leaving new connections to idle workers (tests/summit/test_workers.py)
+    assert conf["worker_class"] == "summit.workers.BalancedThreadWorker"
     assert conf["threads"] == 4
     assert 3 <= conf["workers"] <= 12
     assert conf["bind"] == "127.0.0.1:8000"
+
+
+def test_worker_class_can_be_gunicorns_own(monkeypatch):
+    monkeypatch.setenv("GUNICORN_WORKER_CLASS", "gthread")
+    assert runpy.run_path(str(CONF))["worker_class"] == "gthread"
