@@ -6,8 +6,10 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.template import Context, Template
 from django.utils import timezone
 
+from countries.models import places
 from events.models import Event
 from events.templatetags.events_tags import events_on_home
 from tests.events.conftest import make_commitment, make_event
@@ -71,6 +73,34 @@ def test_a_country_page_shows_its_events_and_commitments(client, region):
     assert "Rail wagons for Kazakhstan" in html and "Not this one" not in html
     assert 'href="/events/?country=kazakhstan"' in html
     assert 'href="/commitments/?country=kazakhstan"' in html
+
+
+def test_the_place_panel_takes_its_countries_and_areas_from_the_kept_places(
+    region, django_assert_num_queries
+):
+    """Three queries (upcoming, past, commitments) that join nothing: the countries and areas
+    they name are the process's copies, which the page has read already."""
+    kazakhstan = region["kazakhstan"]
+    make_event("Tokyo summit", host=region["japan"], participants=[kazakhstan], days_ahead=-20)
+    make_event("Astana forum", host=kazakhstan, days_ahead=10)
+    make_commitment(
+        country=region["japan"], recipient_country=kazakhstan, area=region["trade"], what="Wagons"
+    )
+    places()
+    panel = Template("{% load events_tags %}{% events_and_commitments place %}")
+
+    with django_assert_num_queries(3) as queries:
+        html = panel.render(Context({"place": kazakhstan}))
+
+    assert not [query for query in queries.captured_queries if " JOIN " in query["sql"]]
+
+    assert 'Tokyo summit</a></h4>' in html
+    assert 'Astana, <a href="/countries/japan/">Japan</a>' in html
+    assert (
+        '<strong><a href="/countries/japan/">Japan</a></strong> → '
+        '<a href="/countries/kazakhstan/">Kazakhstan</a>: Wagons'
+    ) in html
+    assert '<a href="/areas/trade/">Trade</a>' in html
 
 
 def test_an_area_page_shows_the_events_with_it_on_the_agenda_and_its_commitments(client, region):

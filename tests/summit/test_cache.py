@@ -1,6 +1,7 @@
 """The content generation: cached values are shared until the content changes."""
 
 import threading
+import zlib
 from datetime import UTC, datetime
 
 import pytest
@@ -239,6 +240,33 @@ def test_the_file_cache_counts_its_folder_only_now_and_then(tmp_path, monkeypatc
     monkeypatch.setattr(file_cache, "CULL_CHECK_EVERY", 1)
     backend.set("one-more", "x")
     assert len(list(tmp_path.glob("*.djcache"))) < 400
+
+
+def test_the_file_cache_compresses_fast_and_reads_back(tmp_path, monkeypatch):
+    from summit import file_cache
+
+    backend = file_cache.FileCache(str(tmp_path), {})
+    levels = []
+    compress = zlib.compress
+    monkeypatch.setattr(
+        file_cache.zlib,
+        "compress",
+        lambda data, level=-1: levels.append(level) or compress(data, level),
+    )
+    page = "<p>Kazakhstan and Japan</p>" * 2000
+    backend.set("page", page, timeout=60)
+    assert levels == [1]
+    assert backend.get("page") == page
+    assert backend.touch("page", timeout=120)  # rewrites the entry
+    assert backend.get("page") == page
+    # Still compressed: the file is a small part of the page.
+    (stored,) = tmp_path.glob("*.djcache")
+    assert stored.stat().st_size < len(page) / 10
+    # What Django's own file cache wrote (the default level) still reads back.
+    monkeypatch.setattr(file_cache, "COMPRESSION_LEVEL", -1)
+    backend.set("old", page)
+    monkeypatch.setattr(file_cache, "COMPRESSION_LEVEL", 1)
+    assert backend.get("old") == page
 
 
 def count_state_reads(monkeypatch) -> list[str]:
