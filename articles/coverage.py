@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 
 from articles.counts import country_area_counts, link_counts, with_counts
@@ -70,7 +71,9 @@ def legend(highest: int) -> list[LegendEntry]:
         low = highest * (level - 1) // HEAT_LEVELS + 1
         high = highest * level // HEAT_LEVELS
         if low == high:
-            label = ngettext("%(count)s article", "%(count)s articles", low) % {"count": low}
+            label = ngettext("%(count)s article", "%(count)s articles", low) % {
+                "count": number_format(low, force_grouping=True)
+            }
             entries.append(LegendEntry(level, label))
         elif low < high:
             # The dash is written out, not escaped: makemessages reads the source as it is.
@@ -80,7 +83,10 @@ def legend(highest: int) -> list[LegendEntry]:
                 "%(low)s–%(high)s article",  # noqa: RUF001
                 "%(low)s–%(high)s articles",  # noqa: RUF001
                 high,
-            ) % {"low": low, "high": high}
+            ) % {
+                "low": number_format(low, force_grouping=True),
+                "high": number_format(high, force_grouping=True),
+            }
             entries.append(LegendEntry(level, label))
     return entries
 

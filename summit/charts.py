@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from django.utils.dates import MONTHS_3
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
@@ -75,7 +75,9 @@ def month_series(
 
 
 def _articles(n: int) -> str:
-    return ngettext("%(count)s article", "%(count)s articles", n) % {"count": n}
+    return ngettext("%(count)s article", "%(count)s articles", n) % {
+        "count": number_format(n, force_grouping=True)
+    }
 
 
 def _month_year(day: date) -> str:
@@ -113,7 +115,7 @@ def summarise(series: Sequence[tuple[date, int]]) -> str:
         "articles": _articles(total),
         "months": months,
         "month": _month_year(month),
-        "peak": peak,
+        "peak": number_format(peak, force_grouping=True),
     }
     if months == 1:
         return (
