@@ -94,7 +94,7 @@ def test_the_place_panel_takes_its_countries_and_areas_from_the_kept_places(
 
     assert not [query for query in queries.captured_queries if " JOIN " in query["sql"]]
 
-    assert 'Tokyo summit</a></h4>' in html
+    assert "Tokyo summit</a></h4>" in html
     assert 'Astana, <a href="/countries/japan/">Japan</a>' in html
     assert (
         '<strong><a href="/countries/japan/">Japan</a></strong> → '
