@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import re
+import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -72,6 +75,47 @@ def test_catalogue_has_every_message_translated_and_none_fuzzy(language):
             # plurals) but never invent one the code does not fill.
             source = fields["msgid"] + fields.get("msgid_plural", "")
             assert set(PLACEHOLDER.findall(text)) <= set(PLACEHOLDER.findall(source)), text
+
+
+def message_ids(path: Path) -> set[tuple[str, str, str]]:
+    _, *messages = read_catalogue(path)
+    return {
+        (fields.get("msgctxt", ""), fields["msgid"], fields.get("msgid_plural", ""))
+        for fields in (entry["fields"] for entry in messages)
+    }
+
+
+@pytest.mark.parametrize("language", ["ja", "ru"])
+def test_catalogue_holds_every_message_of_the_code_and_templates(language, tmp_path, monkeypatch):
+    """What `make messages` finds in the code is exactly what the catalogue holds: a string
+    marked for translation but never added to the catalogue shows in English on every page
+    (the archive's "No articles in %(year)s." did until 2026-12-01)."""
+    fresh = tmp_path / "locale" / language / "LC_MESSAGES" / "django.po"
+    fresh.parent.mkdir(parents=True)
+    shutil.copy(CATALOGUES[language], fresh)
+    # makemessages writes into any `locale` folder under where it runs: it runs in a folder of
+    # links to the project's files, without the project's catalogues.
+    source = tmp_path / "source"
+    source.mkdir()
+    for entry in Path(settings.BASE_DIR).iterdir():
+        if entry.name not in {"locale", ".git"}:
+            (source / entry.name).symlink_to(entry)
+    monkeypatch.chdir(source)
+    with override_settings(LOCALE_PATHS=[fresh.parents[2]]):
+        # The options of `make messages` (Makefile), into a copy of the catalogue.
+        call_command(
+            "makemessages",
+            locale=[language],
+            extensions=["html", "txt", "py", "xml"],
+            ignore_patterns=[".venv", "node_modules", "tools", "staticfiles", "tests"],
+            no_obsolete=True,
+            no_wrap=True,
+            symlinks=True,
+            verbosity=0,
+        )
+    committed, found = message_ids(CATALOGUES[language]), message_ids(fresh)
+    assert found - committed == set(), "run `make messages` and translate these"
+    assert committed - found == set(), "no longer in the code: run `make messages`"
 
 
 @pytest.mark.django_db
