@@ -3,8 +3,9 @@
 Served as an index at /sitemap.xml with one sitemap per section (summit/urls.py). Only
 published articles appear, and taxonomy pages only while they have something published.
 
-Nothing here is recomputed over the whole collection per request (issue #12): the articles
-are counted by the maintained counts, and the dates that take an aggregate over every
+Nothing here is recomputed over the whole collection per request (issue #12): the articles'
+pages are id ranges whose starts are read again only when the number of published articles
+has moved by half a page (`page_starts`), and the dates that take an aggregate over every
 published article are either computed once per content generation and shared
 (`summit.cache.cached_for_content`: the latest change) or left to the section page that
 shows them (each tag's, country's and area's), which the page cache keeps until the next
@@ -18,11 +19,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import cached_property
 
 from articles.counts import link_counts, selection_count
 from articles.models import (
@@ -34,7 +37,7 @@ from articles.models import (
     published_condition,
 )
 from countries.models import CooperationArea, Country, places
-from summit.cache import cached_for_content
+from summit.cache import SAFETY_TIMEOUT, cached_for_content
 
 NEWS_WINDOW = timedelta(days=2)
 # Google News reads at most 1,000 articles from one news sitemap.
@@ -59,46 +62,72 @@ class CountedPaginator(Paginator):
         self.count = count
 
 
+def read_page_starts(per_page: int) -> list[int]:
+    """Every `per_page`th published article in the page's language, by id: the first id of
+    each page of the articles' sitemap (about 13 ms at 100,000, from the index
+    `article_published_id_idx`)."""
+    ids = Article.objects.published().in_language().values("pk").order_by()
+    if connection.vendor != "postgresql":
+        return list(ids.order_by("pk").values_list("pk", flat=True))[::per_page]
+    sql, params = ids.query.sql_with_params()
+    # Sliced in the database: sending 100,000 ids to Python took three times as long.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT ids[n] FROM (SELECT array_agg(id ORDER BY id) AS ids"
+            f" FROM ({sql}) published (id)) agg,"
+            " generate_series(1, coalesce(array_length(ids, 1), 0), %s) n ORDER BY n",
+            [*params, per_page],
+        )
+        return [start for (start,) in cursor.fetchall()]
+
+
 def page_starts(per_page: int) -> list[int]:
-    """The id of the first article on each page of the articles' sitemap in the page's
-    language: every `per_page`th published article by id. Shared until the content changes.
+    """Where each page of the articles' sitemap in the page's language starts (an id), one
+    page per start: shared by every process, and read again only when the number of published
+    articles has moved by half a page or more since (or after `SAFETY_TIMEOUT`).
 
     Pages are id ranges between these, read through the primary key: with an OFFSET past
     every earlier page, the deepest pages read 94,000 rows first at 100,000 articles (240-300
-    ms a page). Finding the starts reads every published id once per content generation,
-    from an index (`article_published_id_idx`, about 13 ms at 100,000), and only the articles'
-    pages need them: the index counts its pages from the maintained count.
+    ms a page). The ranges cover every id whatever the starts (the first page has no lower
+    bound, the last no upper one), so starts read before a few articles came or went only
+    make some pages a little longer or shorter than `per_page`, never leave an article out.
+    Reading them at every write made the first sitemap page after it 13 ms slower.
     """
-
-    def compute() -> list[int]:
-        ids = Article.objects.published().in_language().values("pk").order_by()
-        if connection.vendor != "postgresql":
-            return list(ids.order_by("pk").values_list("pk", flat=True))[::per_page]
-        sql, params = ids.query.sql_with_params()
-        # Sliced in the database: sending 100,000 ids to Python took three times as long.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT ids[n] FROM (SELECT array_agg(id ORDER BY id) AS ids"
-                f" FROM ({sql}) published (id)) agg,"
-                " generate_series(1, coalesce(array_length(ids, 1), 0), %s) n ORDER BY n",
-                [*params, per_page],
-            )
-            return [start for (start,) in cursor.fetchall()]
-
-    return cached_for_content(f"sitemaps:page-starts:{current_language()}:{per_page}", compute)
+    published = selection_count() or 0
+    key = f"summit:sitemap-page-starts:{current_language()}:{per_page}"
+    kept = cache.get(key)
+    if kept is not None and abs(kept[0] - published) < max(1, per_page // 2):
+        return kept[1]
+    starts = read_page_starts(per_page)
+    cache.set(key, (published, starts), SAFETY_TIMEOUT)
+    return starts
 
 
-class IdRangePaginator(CountedPaginator):
-    """Pages of published articles by id (`page_starts`), counted by the maintained count."""
+class IdRangePaginator(Paginator):
+    """Pages of published articles by id, one per start (`page_starts`)."""
+
+    @cached_property
+    def starts(self) -> list[int]:
+        return page_starts(self.per_page)
+
+    @cached_property
+    def count(self) -> int:
+        # Only the number of pages is used (the sitemaps never show the count).
+        return len(self.starts) * self.per_page
+
+    @cached_property
+    def num_pages(self) -> int:
+        return max(len(self.starts), 1)  # a language with no article has one empty page
 
     def page(self, number: Any) -> Page:
         number = self.validate_number(number)
-        starts = page_starts(self.per_page)
-        if number > len(starts):  # the count and the starts disagree only around a write
+        if not self.starts:
             return self._get_page(self.object_list.none(), number, self)
-        on_page = self.object_list.filter(pk__gte=starts[number - 1])
-        if number < len(starts):
-            on_page = on_page.filter(pk__lt=starts[number])
+        on_page = self.object_list
+        if number > 1:
+            on_page = on_page.filter(pk__gte=self.starts[number - 1])
+        if number < len(self.starts):
+            on_page = on_page.filter(pk__lt=self.starts[number])
         return self._get_page(on_page.order_by("pk"), number, self)
 
 
@@ -172,7 +201,7 @@ class ArticleSitemap(Sitemap):
 
     @property
     def paginator(self) -> Paginator:
-        return IdRangePaginator(self.items(), self.limit, selection_count() or 0)
+        return IdRangePaginator(self.items(), self.limit)
 
     def get_latest_lastmod(self) -> datetime | None:
         # For the index: instead of Django's default walk over every item.

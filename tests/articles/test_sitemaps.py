@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from lxml import etree
 
+from articles import sitemaps
 from articles.models import Article
 from articles.sitemaps import ArticleSitemap, story_alternates
 from summit.cache import bump_content_generation
@@ -220,12 +221,80 @@ def test_a_new_article_joins_the_last_page_of_the_articles_sitemap(client, newsr
     assert after == [before[0], [*before[1], f"http://testserver{newest.get_absolute_url()}"]]
 
 
-def test_a_page_the_count_promises_but_the_ranges_lack_is_empty_not_an_error(
-    client, newsroom, monkeypatch
+def test_a_language_without_articles_has_one_empty_articles_sitemap(client, newsroom):
+    assert locations(parse(client, "/ru/sitemap-articles.xml")) == []
+    assert client.get("/ru/sitemap-articles.xml?p=2").status_code == 404
+
+
+@pytest.fixture
+def starts_read(monkeypatch) -> list[int]:
+    """Each time the page starts are read from the articles (the page size read for)."""
+    reads: list[int] = []
+    read = sitemaps.read_page_starts
+    monkeypatch.setattr(
+        sitemaps, "read_page_starts", lambda per_page: reads.append(per_page) or read(per_page)
+    )
+    return reads
+
+
+def test_the_page_starts_are_read_again_only_when_the_count_has_moved_by_half_a_page(
+    client, newsroom, settings, monkeypatch, starts_read
 ):
-    # Around a write the maintained count and the pages' ranges may disagree for a moment.
-    monkeypatch.setattr("articles.sitemaps.page_starts", lambda per_page: [])
-    assert locations(parse(client, "/sitemap-articles.xml")) == []
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.endswith("PageCacheMiddleware")]
+    monkeypatch.setattr(ArticleSitemap, "limit", 4)
+    more = [make_article(f"More {n}") for n in range(5)]
+    published = [newsroom["fresh"], newsroom["old"], *more]
+    addresses = [f"http://testserver{article.get_absolute_url()}" for article in published]
+    assert articles_sitemap_pages(client) == [addresses[0:4], addresses[4:7]]
+    assert len(starts_read) == 1
+
+    # An edit moves the content generation, but not the number of published articles.
+    more[0].title = "More, retitled"
+    more[0].save_revision(user=None, comment="A better title")
+    assert articles_sitemap_pages(client) == [addresses[0:4], addresses[4:7]]
+    # One article more (less than half a page): it joins the last page.
+    one = make_article("One more")
+    pages = articles_sitemap_pages(client)
+    assert pages == [
+        addresses[0:4],
+        [*addresses[4:7], f"http://testserver{one.get_absolute_url()}"],
+    ]
+    assert len(starts_read) == 1
+
+    # Two more (half a page since the starts were read): read again, pages of four.
+    two = [make_article(f"Two {n}") for n in range(2)]
+    addresses += [f"http://testserver{article.get_absolute_url()}" for article in [one, *two]]
+    assert articles_sitemap_pages(client) == [addresses[0:4], addresses[4:8], addresses[8:10]]
+    assert len(starts_read) == 2
+
+
+def test_no_article_falls_outside_the_pages_whatever_the_starts(
+    client, newsroom, settings, monkeypatch, starts_read
+):
+    """The starts may be older than the latest publications: an article published since with
+    an id below the first start is on the first page, and one taken off is on none."""
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.endswith("PageCacheMiddleware")]
+    monkeypatch.setattr(ArticleSitemap, "limit", 4)
+    newsroom["fresh"].unpublish(user=None)
+    more = [make_article(f"More {n}") for n in range(5)]
+    before = articles_sitemap_pages(client)
+    assert len(starts_read) == 1
+    assert f"http://testserver{newsroom['fresh'].get_absolute_url()}" not in [
+        address for page in before for address in page
+    ]
+
+    newsroom["fresh"].publish(user=None, override_reason="Tests")  # the lowest id of all
+    more[2].unpublish(user=None)
+    pages = articles_sitemap_pages(client)
+
+    assert len(starts_read) == 1
+    assert pages[0][0] == f"http://testserver{newsroom['fresh'].get_absolute_url()}"
+    listed = sorted(address for page in pages for address in page)
+    assert listed == sorted(
+        f"http://testserver{article.get_absolute_url()}"
+        for article in Article.objects.published().in_language("en")
+    )
+    assert f"http://testserver{more[2].get_absolute_url()}" not in listed
 
 
 @pytest.mark.parametrize("far_apart", [False, True], ids=["ids close together", "ids far apart"])
