@@ -1,5 +1,5 @@
-"""The gunicorn worker class of `gunicorn.conf.py`: gthread, taking a connection only when a
-thread is free to serve it.
+"""The gunicorn worker class of `gunicorn.conf.py`: gthread, leaving new connections to idle
+workers while its own threads are busy.
 
 Gunicorn's gthread worker accepts every connection it is offered while it has fewer than
 `worker_connections` (1,000) open, busy threads or not. Each worker process runs Python on one
@@ -69,10 +69,10 @@ class BalancedThreadWorker(ThreadWorker):
                 timeout = min(timeout, remaining)
             else:
                 self.paused_until = 0.0
-                # Still waiting after the pause, the connection found no idle worker: take it
-                # (the listener is non-blocking: nothing waiting is not an error).
-                for listener in self.sockets:
-                    super().accept(listener)
-                if self.alive:
+                if self.alive and self.nr_conns < self.worker_connections:
+                    # Still waiting after the pause, the connection found no idle worker: take
+                    # it (the listener is non-blocking: nothing waiting is not an error).
+                    for listener in self.sockets:
+                        super().accept(listener)
                     self.set_accept_enabled(self.nr_conns < self.worker_connections)
         super().wait_for_and_dispatch_events(timeout)
