@@ -80,6 +80,8 @@ def test_merge_moves_every_article_removes_the_others_and_redirects(editor, clie
     )
     assert confirm.status_code == 200
     assert "Keep this tag" in confirm.content.decode()
+    # Each tag with how many articles carry it.
+    assert 'Kyrgyzstan <span class="help">(2 articles, /kyrgyzstan/)' in confirm.content.decode()
     assert Tag.objects.count() == 3  # nothing happens before the choice
 
     done = editor.post(
