@@ -21,17 +21,19 @@ def _env_int(name: str, default: int) -> int:
 # serves /media/ in front of us. A container sets GUNICORN_BIND=0.0.0.0:8000.
 bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{_env_int('PORT', 8000)}"
 
-# Gunicorn's own rule of thumb: one worker busy on the CPU while another waits on I/O, per core.
-# Capped by default: on a large host the rule would open more PostgreSQL connections (workers *
-# threads) than its default max_connections of 100 and use gigabytes of memory; set the number
-# explicitly there.
-workers = _env_int("GUNICORN_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 12))
+# One worker per core, two threads each. Rendering holds the GIL, so a worker runs Python on one
+# core at a time; the second thread renders while the first waits on PostgreSQL. More requests
+# in flight than that only share the same cores out in slices, and every one of them finishes
+# later: on two cores, gunicorn's rule of thumb (2 x cores + 1 workers) with 4 threads each
+# served random uncached articles with a p99 of 600-1,070 ms at 16 connections, 2 x 2 with
+# 99-158 ms, at a higher rate (issue #12; README, Benchmark). With the database on another host
+# a thread waits longer: raise GUNICORN_THREADS there. Capped, so that a large host does not
+# open more PostgreSQL connections (workers * threads) than its default max_connections of 100.
+workers = _env_int("GUNICORN_WORKERS", max(2, min(multiprocessing.cpu_count(), 12)))
 
-# Threads let a worker answer a cached page or a static file while another thread waits on
-# PostgreSQL; rendering holds the GIL, so a few are enough. Each thread keeps its own database
-# connection (CONN_MAX_AGE in settings), so PostgreSQL sees at most workers * threads
-# connections: keep that under its max_connections (100 by default).
-threads = _env_int("GUNICORN_THREADS", 4)
+# Each thread keeps its own database connection (CONN_MAX_AGE in settings), so PostgreSQL sees
+# at most workers * threads connections: keep that under its max_connections (100 by default).
+threads = _env_int("GUNICORN_THREADS", 2)
 # Gunicorn's gthread worker, except that a worker with every thread busy leaves new connections
 # to the others (summit/workers.py): gthread alone let one worker take most of the clients.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS") or "summit.workers.BalancedThreadWorker"

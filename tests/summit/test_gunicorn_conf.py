@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import runpy
 from pathlib import Path
 
@@ -45,9 +46,24 @@ def test_worker_start_freezes_what_is_loaded(conf):
 def test_defaults_suit_a_small_machine(conf):
     # gthread, leaving new connections to idle workers (tests/summit/test_workers.py)
     assert conf["worker_class"] == "summit.workers.BalancedThreadWorker"
-    assert conf["threads"] == 4
-    assert 3 <= conf["workers"] <= 12
+    # No more requests in flight than the cores can run, and a second thread for database waits.
+    assert conf["threads"] == 2
+    assert conf["workers"] == max(2, min(os.cpu_count(), 12))
     assert conf["bind"] == "127.0.0.1:8000"
+
+
+def test_worker_count_on_one_core_and_on_a_large_host(monkeypatch):
+    for name in ("GUNICORN_WORKERS", "GUNICORN_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    # Two workers even on one core, so that a worker restarting leaves one serving.
+    monkeypatch.setattr("multiprocessing.cpu_count", lambda: 1)
+    assert runpy.run_path(str(CONF))["workers"] == 2
+    monkeypatch.setattr("multiprocessing.cpu_count", lambda: 64)
+    assert runpy.run_path(str(CONF))["workers"] == 12
+    monkeypatch.setenv("GUNICORN_WORKERS", "20")
+    monkeypatch.setenv("GUNICORN_THREADS", "3")
+    overridden = runpy.run_path(str(CONF))
+    assert (overridden["workers"], overridden["threads"]) == (20, 3)
 
 
 def test_worker_class_can_be_gunicorns_own(monkeypatch):
