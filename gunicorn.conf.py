@@ -27,8 +27,9 @@ bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{_env_int('PORT', 8000)}"
 # later: on two cores, gunicorn's rule of thumb (2 x cores + 1 workers) with 4 threads each
 # served random uncached articles with a p99 of 600-1,070 ms at 16 connections, 2 x 2 with
 # 99-238 ms, at a higher rate (issue #12; README, Benchmark). With the database on another host
-# a thread waits longer: raise GUNICORN_THREADS there. Capped, so that a large host does not
-# open more PostgreSQL connections (workers * threads) than its default max_connections of 100.
+# a thread waits longer: raise GUNICORN_THREADS there. At least two workers, so that one still
+# serves while the other restarts (after a timeout); at most twelve, so that a large host does
+# not start dozens of processes of memory and connections without being told to.
 workers = _env_int("GUNICORN_WORKERS", max(2, min(multiprocessing.cpu_count(), 12)))
 
 # Each thread keeps its own database connection (CONN_MAX_AGE in settings), so PostgreSQL sees
