@@ -20,8 +20,9 @@ from articles.counts import (
     count_links,
     country_area_counts,
     link_counts,
-    tag_counts_by_place,
+    places_with_tag,
     tags_in_country_area,
+    tags_in_place,
     tags_with_tag,
     top_tags,
 )
@@ -176,8 +177,8 @@ def selection_facets(selection: Selection, language: str | None = None) -> Facet
     page's), from cached counts.
 
     No selection reads the site-wide counts; a single country or area reads the maintained
-    country-by-area and tag-by-place counts; a single tag reads the latter for countries and
-    areas and the tag-by-tag counts for the tags that go with it; a country with an area
+    country-by-area counts and its own tags' counts; a single tag reads its own countries',
+    areas' and other tags' counts; a country with an area
     reads the maintained (country, area, tag) counts; anything narrower counts its own
     matches. Each is shared between requests in that language until the content changes.
     """
@@ -185,27 +186,23 @@ def selection_facets(selection: Selection, language: str | None = None) -> Facet
     if selection.is_empty:
         return _options(selection, link_counts(language))
     if len(selection.tags) + bool(selection.country) + bool(selection.area) == 1:
-        by_place = tag_counts_by_place(language)
         if selection.country:
             place = selection.country.pk
             pairs = country_area_counts(language)
             counts = {
                 "area": {area: n for (country, area), n in pairs.items() if country == place},
-                "tag": by_place["country"].get(place, {}),
+                "tag": tags_in_place("country", place, language),
             }
         elif selection.area:
             place = selection.area.pk
             pairs = country_area_counts(language)
             counts = {
                 "country": {country: n for (country, area), n in pairs.items() if area == place},
-                "tag": by_place["area"].get(place, {}),
+                "tag": tags_in_place("area", place, language),
             }
         else:
             tag = selection.tags[0].pk
-            counts = {
-                kind: {place: tags[tag] for place, tags in places.items() if tag in tags}
-                for kind, places in by_place.items()
-            }
+            counts = dict(places_with_tag(tag, language))
             # Tags that go with this one, and the tag itself (its own articles).
             counts["tag"] = {
                 **tags_with_tag(tag, language),

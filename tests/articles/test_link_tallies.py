@@ -18,7 +18,9 @@ from articles.counts import (
     count_links,
     country_area_counts,
     link_counts,
-    tag_counts_by_place,
+    places_with_tag,
+    selection_count,
+    tags_in_place,
 )
 from articles.models import TALLY_KINDS, Article, ArticleTally, LinkTally, Tag
 from articles.tags import delete_tags, merge_tags
@@ -116,7 +118,37 @@ def test_created_articles_and_their_links_are_counted(desk):
     assert link_counts()["country"][desk["kz"].pk] == 2
     assert country_area_counts()[(desk["uz"].pk, desk["trade"].pk)] == 2
     jica = Tag.objects.get(name="jica")
-    assert tag_counts_by_place()["country"][desk["kz"].pk][jica.pk] == 2
+    assert tags_in_place("country", desk["kz"].pk)[jica.pk] == 2
+    assert places_with_tag(jica.pk) == {
+        "country": {desk["kz"].pk: 2, desk["jp"].pk: 1, desk["uz"].pk: 1},
+        "area": {desk["energy"].pk: 2, desk["trade"].pk: 1},
+    }
+
+
+def test_each_places_tags_and_each_tags_places_match_the_link_tables(desk, languages):
+    for language in LANGUAGES:
+        by_place = _tag_counts_by_place(language)
+        for kind in ("country", "area"):
+            for place in {*by_place[kind], desk["uz"].pk, desk["trade"].pk}:
+                assert tags_in_place(kind, place, language) == by_place[kind].get(place, {})
+        for tag in Tag.objects.values_list("pk", flat=True):
+            assert places_with_tag(tag, language) == {
+                kind: {place: tags[tag] for place, tags in by_place[kind].items() if tag in tags}
+                for kind in ("country", "area")
+            }
+
+
+def test_a_place_and_a_tag_are_counted_from_the_places_tags(desk):
+    jica = Tag.objects.get(name="jica").pk
+    assert selection_count(country=desk["kz"].pk, tags=[jica]) == 2
+    assert selection_count(country=desk["uz"].pk, tags=[jica]) == 1
+    assert selection_count(area=desk["trade"].pk, tags=[jica]) == 1
+    assert selection_count(area=desk["trade"].pk, tags=[Tag.objects.get(name="uranium").pk]) == 0
+
+
+def test_tags_are_counted_per_country_or_area_only(desk):
+    with pytest.raises(ValueError, match="per country or area"):
+        tags_in_place("tag", desk["kz"].pk)
 
 
 def test_links_changed_from_either_side_move_the_counts(desk):
@@ -219,12 +251,16 @@ def test_reading_the_counts_never_groups_the_link_tables(desk):
     with CaptureQueriesContext(connection) as captured:
         link_counts()
         country_area_counts()
-        tag_counts_by_place()
-    statements = [query["sql"] for query in captured]
+    # One read of the shared counts and one of the scheduled articles' keys, for both.
+    assert len([query for query in captured if "tally" in query["sql"]]) == 2
+    with CaptureQueriesContext(connection) as per_key:
+        tags_in_place("country", desk["kz"].pk)
+        places_with_tag(Tag.objects.get(name="jica").pk)
+    # The same two for each key, reading that key's rows only.
+    assert len([query for query in per_key if "tally" in query["sql"]]) == 4
+    statements = [query["sql"] for query in [*captured, *per_key]]
     link_tables = ("articles_articlecountry", "articles_articlearea", "articles_taggedarticle")
     assert not [sql for sql in statements if any(table in sql for table in link_tables)]
-    # One read of the maintained counts and one of the scheduled articles' keys, for all three.
-    assert len([sql for sql in statements if "tally" in sql]) == 2
 
 
 @pytest.fixture
@@ -253,7 +289,8 @@ def test_each_language_counts_its_own_articles(desk, languages):
     assert link_counts("ru")["country"] == {kz: 1}
     assert link_counts("ja")["tag"][jica] == 2
     assert country_area_counts("ja") == {(kz, energy): 1, (jp, energy): 1}
-    assert tag_counts_by_place("ru")["area"] == {energy: {Tag.objects.get(name="uranium").pk: 1}}
+    assert tags_in_place("area", energy, "ru") == {Tag.objects.get(name="uranium").pk: 1}
+    assert places_with_tag(jica, "ja") == {"country": {kz: 1, jp: 2}, "area": {energy: 1}}
 
 
 def test_the_counts_read_the_page_language_by_default(desk, languages):
