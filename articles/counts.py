@@ -95,7 +95,7 @@ def link_counts(language: str | None = None) -> dict[str, Counts]:
 
 
 # Read together and shared by every page that counts: a few hundred keys per language. The
-# pairs with a tag (about 2,000 keys at 100,000 articles, four fifths of the rest) are read
+# pairs with a tag (about 2,000 keys at 100,000 articles, nine tenths of the rest) are read
 # per key, by the pages that show them: a place's tags, a tag's places, a tag's tags; so are
 # a country's and area's tags per (country, area), and months per place.
 READ_PER_KEY = (
