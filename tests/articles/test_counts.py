@@ -109,3 +109,55 @@ def test_an_article_with_no_links_has_no_related_articles():
     make_article("Other")
     lonely = make_article("Lonely")
     assert related_articles(lonely, "en") == []
+
+
+@pytest.mark.parametrize("search_text", [None, "uranium & “Astana” 2026"])
+def test_each_facet_option_links_to_its_selection_narrowed_by_that_option(search_text):
+    from dataclasses import replace
+
+    from articles.facets import facets_from_counts
+    from articles.search_views import SearchSelection
+
+    kz, uz = make_country("Kazakhstan"), make_country("Uzbekistan", slug="узбекистан")
+    energy = make_area("Energy")
+    trade = make_area("Trade & customs", slug="trade-customs")
+    make_article("Grid", countries=[kz, uz], areas=[energy, trade], tags=["jica", "水素"])
+    make_article("Rail", countries=[kz], areas=[trade], tags=["jica", "rail freight"])
+    tags = {tag.name: tag for tag in Tag.objects.all()}
+    counts = {
+        "country": {kz.pk: 2, uz.pk: 1},
+        "area": {energy.pk: 1, trade.pk: 2},
+        "tag": {tag.pk: 1 for tag in tags.values()},
+    }
+    selections = [
+        Selection(),
+        Selection(tags=(tags["jica"],)),
+        Selection(tags=(tags["jica"],), area=trade),
+        Selection(country=uz),
+        Selection(tags=(tags["水素"], tags["jica"]), country=kz, area=energy),
+    ]
+    if search_text is not None:
+        selections = [
+            SearchSelection(s.tags, s.country, s.area, query=search_text) for s in selections
+        ]
+    for selection in selections:
+        facets = facets_from_counts(selection, counts)
+        expected = {
+            "countries": [replace(selection, country=c).url() for c in (kz, uz)],
+            "areas": [replace(selection, area=a).url() for a in (trade, energy)],
+            "tags": [
+                selection.with_tag(tag).url()
+                for tag in sorted(tags.values(), key=lambda tag: tag.name)
+                if tag not in selection.tags
+            ],
+        }
+        if selection.country:
+            expected["countries"] = []
+        if selection.area:
+            expected["areas"] = []
+        assert [option.url for option in facets.countries] == expected["countries"]
+        assert [option.url for option in facets.areas] == expected["areas"]
+        assert [option.url for option in facets.tags] == expected["tags"]
+        assert [option.label for option in facets.countries] == [
+            country.name for country in (kz, uz) if not selection.country
+        ]
