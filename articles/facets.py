@@ -179,9 +179,9 @@ def selection_facets(selection: Selection, language: str | None = None) -> Facet
 
     No selection reads the site-wide counts; a single country or area reads the maintained
     country-by-area counts and its own tags' counts; a single tag reads its own countries',
-    areas' and other tags' counts; a country with an area
-    reads the maintained (country, area, tag) counts; anything narrower counts its own
-    matches. Each is shared between requests in that language until the content changes.
+    areas' and other tags' counts; a country with an area reads the maintained (country,
+    area, tag) counts; anything narrower counts its own matches. Each is shared between
+    requests in that language until the content changes.
     """
     language = language or current_language()
     if selection.is_empty:
