@@ -45,7 +45,7 @@ from countries.models import CooperationArea, Country, places
 from media_library.models import Image
 from summit import images
 from summit.addresses import reverse_one, reverse_slug
-from summit.cache import KeptForContent
+from summit.cache import ContentState, KeptForContent, content_state
 from summit.dates import format_local
 from summit.statements import Statement
 
@@ -2092,6 +2092,11 @@ def tally_keys(
     return [(language, kind, first, second, third) for kind, first, second, third in keys]
 
 
+# The content state (the request's, `summit.cache.content_state()`) for which each database's
+# due articles were last counted in this process (`LinkTallyManager.count_due()`).
+_due_counted_for: dict[str, ContentState] = {}
+
+
 class LinkTallyManager(models.Manager):
     # Migrations recount with it (`rebuild()`), on the models of their own state.
     use_in_migrations = True
@@ -2165,12 +2170,22 @@ class LinkTallyManager(models.Manager):
     def count_due(self) -> None:
         """Count the scheduled articles whose time has come (nothing is saved when it does).
 
-        Runs before the counts are read, which happens once per content generation, and the
-        generation turns over at each scheduled time (`summit.cache`): one indexed lookup of
-        the few waiting articles.
+        Runs before the counts are read: one indexed lookup of the few waiting articles, once
+        per request (per content state, `summit.cache.content_state()`, which a request reads
+        once and a write in it reads again; outside a request, every time). A page reading
+        three kinds of count after a write looked three times. The generation turns over at
+        each scheduled time, so the counts read in one are never short of an article due
+        before it began.
         """
+        state = content_state()
+        if _due_counted_for.get(self.db) is state:
+            return
         due = ArticleTally.objects.filter(live=False, counts_from__lte=timezone.now())
         self.sync(list(due.values_list("article_id", flat=True)))
+        # Only once it holds: counted inside a transaction that is rolled back, it is not.
+        transaction.on_commit(
+            functools.partial(_due_counted_for.__setitem__, self.db, state), using=self.db
+        )
 
     def forget(self, article_ids: Iterable[int]) -> None:
         """Take these articles out of the counts (they are about to be deleted)."""

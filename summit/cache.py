@@ -39,6 +39,8 @@ from django.utils import timezone, translation
 GENERATION_KEY = "summit:content-generation"
 # (generation it was computed for, instant or None): any write moves the generation, and so
 # makes the recorded instant stale too, since the write may have scheduled something sooner.
+# Kept without expiry: recorded again after the instant had passed (on a site no one read for
+# an hour), it would name the next instant instead, and the generation would never turn over.
 NEXT_CHANGE_KEY = "summit:content-next-change"
 # Cached values also expire by themselves, so a change made behind the site's back (raw SQL, a
 # restored backup) shows within this many seconds even if nothing bumped the generation.
@@ -105,7 +107,7 @@ def _record_next_change(generation: int) -> datetime | None:
         # must still answer); the next request asks again.
         logger.warning("Could not read when content next changes", exc_info=True)
         return None
-    cache.set(NEXT_CHANGE_KEY, (generation, next_change), timeout=SAFETY_TIMEOUT)
+    cache.set(NEXT_CHANGE_KEY, (generation, next_change), timeout=None)
     return next_change
 
 

@@ -379,3 +379,73 @@ def test_the_migration_counts_country_area_tags_and_takes_them_back():
     assert sorted(triples.values_list("third", "count")) == sorted(
         (tag.pk, 1) for tag in Tag.objects.filter(name__in=["grid", "solar"])
     )
+
+
+def tally_reads(captured) -> dict[str, int]:
+    """How many of `captured`'s statements read the scheduled articles' keys (a look for due
+    articles) and the maintained counts."""
+    return {
+        "due": len([q for q in captured if '"articles_articletally"."counts_from" <=' in q["sql"]]),
+        "counts": len([q for q in captured if 'FROM "articles_linktally"' in q["sql"]]),
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_due_articles_are_looked_for_once_per_request_and_counted_at_their_time(client):
+    kz = make_country("Kazakhstan")
+    make_article("Grid", countries=[kz], tags=["grid"])
+    make_scheduled("Later", countries=[kz], tags=["hydrogen"], days_ahead=1)
+    # A country's page reads three kinds of count (the shared ones, its tags, its months).
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(kz.get_absolute_url()).status_code == 200
+    assert tally_reads(first) == {"due": 1, "counts": 3}
+    # Outside a request (commands, shells), every read looks.
+    bump_content_generation()
+    with CaptureQueriesContext(connection) as direct:
+        link_counts()
+        tags_in_place("country", kz.pk)
+    assert tally_reads(direct) == {"due": 2, "counts": 2}
+    with time_machine.travel(timezone.now() + timedelta(days=1, minutes=1)):
+        with CaptureQueriesContext(connection) as later:
+            response = client.get(kz.get_absolute_url())
+        assert tally_reads(later)["due"] == 1
+        assert "Later" in response.content.decode()
+        assert places_with_tag(Tag.objects.get(name="hydrogen").pk)["country"] == {kz.pk: 1}
+        assert not ArticleTally.objects.filter(live=False).exists()
+        assert_counts_match()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_look_for_due_articles_rolled_back_is_made_again():
+    from django.core.signals import request_finished, request_started
+    from django.db import transaction
+
+    kz = make_country("Kazakhstan")
+    make_scheduled("Later", countries=[kz], tags=["hydrogen"], days_ahead=1)
+    with time_machine.travel(timezone.now() + timedelta(days=1, minutes=1)):
+        request_started.send(sender=None)  # one request's content state from here on
+        try:
+            with transaction.atomic():
+                assert link_counts()["country"] == {kz.pk: 1}
+                transaction.set_rollback(True)
+            assert ArticleTally.objects.filter(live=False).exists()
+            # Same request, same content state: the look was undone with its transaction,
+            # so the next read of the counts looks again and counts the article.
+            with CaptureQueriesContext(connection) as again:
+                assert tags_in_place("country", kz.pk) == {Tag.objects.get(name="hydrogen").pk: 1}
+            assert tally_reads(again)["due"] == 1
+            assert not ArticleTally.objects.filter(live=False).exists()
+        finally:
+            request_finished.send(sender=None)
+
+
+def test_the_generation_turns_over_at_a_scheduled_time_even_after_an_hour_unread(desk):
+    from summit.cache import content_generation
+
+    make_scheduled("Later", countries=[desk["jp"]], days_ahead=0.25)  # in six hours
+    before = content_generation()
+    assert link_counts()["country"][desk["jp"].pk] == 1
+    # No one reads anything until the time has passed, long after cached values expired.
+    with time_machine.travel(timezone.now() + timedelta(hours=6, minutes=1)):
+        assert content_generation() != before
+        assert link_counts()["country"][desk["jp"].pk] == 2
